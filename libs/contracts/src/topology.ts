@@ -1,0 +1,50 @@
+/**
+ * Broker names. The whole topology is declared from these constants (libs/messaging) and
+ * mirrored in rabbitmq/definitions.json; a test keeps the two equal.
+ */
+export const Exchanges = {
+  /** Topic. Every room event, keyed `room.<roomId>.user.<senderId>`. */
+  ROOM_EVENTS: 'happychat.room.events',
+  /** Topic. Events addressed to one user (all of their devices), keyed `user.<userId>`. */
+  USER_EVENTS: 'happychat.user.events',
+  /** Direct. Commands (RPC requests) keyed by the command type, e.g. `message.send`. */
+  COMMANDS: 'happychat.commands',
+  /** Fanout. Where rejected command and event messages go, with the reason in headers. */
+  DEAD_LETTER: 'happychat.dead-letter',
+} as const;
+
+/** Per-user inbox: a fanout exchange bound to the rooms the user belongs to and to their user key. */
+export const INBOX_EXCHANGE_PREFIX = 'happychat.inbox.';
+
+export const Queues = {
+  AUTH_COMMANDS: 'happychat.auth.commands',
+  ROOM_COMMANDS: 'happychat.room.commands',
+  HISTORY_COMMANDS: 'happychat.history.commands',
+  DEAD_LETTER: 'happychat.dead-letter',
+  /** Each gateway instance owns one exclusive, transient queue. */
+  GATEWAY_PREFIX: 'happychat.gateway.',
+} as const;
+
+export const RoutingKeys = {
+  roomEvent: (roomId: string, userId: string): string => `room.${roomId}.user.${userId}`,
+  /** What a member's inbox binds to receive everything said in a room. */
+  roomBinding: (roomId: string): string => `room.${roomId}.user.*`,
+  userEvent: (userId: string): string => `user.${userId}`,
+} as const;
+
+export const inboxExchange = (userId: string): string => `${INBOX_EXCHANGE_PREFIX}${userId}`;
+export const gatewayQueue = (instanceId: string): string => `${Queues.GATEWAY_PREFIX}${instanceId}`;
+
+/** Parse `room.<roomId>.user.<userId>`; null when the key has another shape. */
+export function parseRoomEventKey(key: string): { roomId: string; userId: string } | null {
+  const parts = key.split('.');
+  if (parts.length !== 4 || parts[0] !== 'room' || parts[2] !== 'user') return null;
+  return { roomId: parts[1], userId: parts[3] };
+}
+
+/** Parse `user.<userId>`; null when the key has another shape. */
+export function parseUserEventKey(key: string): { userId: string } | null {
+  const parts = key.split('.');
+  if (parts.length !== 2 || parts[0] !== 'user') return null;
+  return { userId: parts[1] };
+}

@@ -1,0 +1,124 @@
+import { Logger } from '@nestjs/common';
+import { Channel, ConsumeMessage } from 'amqplib';
+import {
+  CommandClasses,
+  CommandType,
+  CommonErrorCode,
+  Exchanges,
+  Headers,
+  parseContract,
+  RpcReply,
+} from '@app/contracts';
+import { AppException, toErrorPayload } from '@app/common/errors/app.exception';
+import { AmqpConnection } from './amqp-connection';
+import { declareCommandQueue, declareSharedTopology } from './topology';
+
+export type CommandFn = (payload: object, meta: { correlationId?: string }) => Promise<unknown>;
+
+/**
+ * Consumes one service's command queue. Order of work for each request: validate, run the
+ * handler (which commits to its database), reply, then ack. A crash before the ack hands the
+ * request to another instance; handlers are idempotent where that matters (message.send).
+ */
+export class CommandServer {
+  private readonly logger = new Logger('CommandServer');
+  private readonly handlers = new Map<string, CommandFn>();
+  private channel?: Channel;
+  private consumerTag?: string;
+  private inFlight = 0;
+  private draining = false;
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(
+    private readonly amqp: AmqpConnection,
+    private readonly queue: string,
+    private readonly prefetch: number,
+  ) {}
+
+  register(type: CommandType, fn: CommandFn): void {
+    if (this.handlers.has(type)) throw new Error(`Two handlers for ${type}`);
+    this.handlers.set(type, fn);
+  }
+
+  async start(): Promise<void> {
+    await this.amqp.onConnect(async (model) => {
+      const ch = await model.createChannel();
+      ch.on('error', (err: Error) => this.logger.warn(`command channel error: ${err.message}`));
+      await declareSharedTopology(ch);
+      await declareCommandQueue(ch, this.queue);
+      await ch.prefetch(this.prefetch);
+      if (this.draining) return;
+      const { consumerTag } = await ch.consume(this.queue, (msg) => msg && void this.onMessage(ch, msg));
+      this.channel = ch;
+      this.consumerTag = consumerTag;
+    });
+  }
+
+  /** Stop taking requests, then wait (bounded) for those in flight to finish and be acked. */
+  async drain(timeoutMs: number): Promise<void> {
+    this.draining = true;
+    if (this.channel && this.consumerTag) await this.channel.cancel(this.consumerTag).catch(() => undefined);
+    if (this.inFlight === 0) return;
+    await Promise.race([
+      new Promise<void>((r) => this.idleWaiters.push(r)),
+      new Promise<void>((r) => setTimeout(r, timeoutMs)),
+    ]);
+  }
+
+  private async onMessage(ch: Channel, msg: ConsumeMessage): Promise<void> {
+    this.inFlight++;
+    try {
+      await this.process(ch, msg);
+    } finally {
+      if (--this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
+    }
+  }
+
+  private async process(ch: Channel, msg: ConsumeMessage): Promise<void> {
+    const type = String(msg.properties.type ?? msg.fields.routingKey);
+    const correlationId = msg.properties.headers?.[Headers.CORRELATION_ID] as string | undefined;
+    let reply: RpcReply<unknown>;
+    try {
+      const handler = this.handlers.get(type);
+      const cls = (CommandClasses as Record<string, new () => object>)[type];
+      if (!handler || !cls) throw new AppException(CommonErrorCode.NOT_FOUND, `Unknown command ${type}`);
+      let plain: unknown;
+      try {
+        plain = JSON.parse(msg.content.toString('utf8'));
+      } catch {
+        throw new AppException(CommonErrorCode.VALIDATION_FAILED, 'Command body is not JSON');
+      }
+      const payload = parseContract(cls, plain);
+      reply = { ok: true, result: await handler(payload, { correlationId }) };
+    } catch (err) {
+      const payload = toErrorPayload(err);
+      if (payload.code === CommonErrorCode.INTERNAL) {
+        this.logger.error({ msg: `${type} failed`, correlationId, err: (err as Error)?.message }, (err as Error)?.stack);
+        if (!msg.fields.redelivered) {
+          // One more try, possibly on another instance (a failover, a deadlock victim).
+          ch.nack(msg, false, true);
+          return;
+        }
+        this.deadLetter(msg, (err as Error)?.message ?? 'handler failed');
+      }
+      reply = { ok: false, error: payload };
+    }
+    if (msg.properties.replyTo) {
+      ch.sendToQueue(msg.properties.replyTo, Buffer.from(JSON.stringify(reply)), {
+        correlationId: msg.properties.correlationId,
+        contentType: 'application/json',
+      });
+    }
+    ch.ack(msg);
+  }
+
+  private deadLetter(msg: ConsumeMessage, reason: string): void {
+    void this.amqp
+      .publish(Exchanges.DEAD_LETTER, msg.fields.routingKey, msg.content, {
+        type: msg.properties.type,
+        headers: { ...msg.properties.headers, [Headers.DEATH_REASON]: reason.slice(0, 500) },
+        persistent: true,
+      })
+      .catch(() => undefined);
+  }
+}

@@ -1,0 +1,23 @@
+import { DomainEvent, Exchanges, RoomEvent, RoutingKeys, UserEvent } from '@app/contracts';
+import { AmqpConnection } from './amqp-connection';
+
+/**
+ * Publishes facts. Messages are transient on purpose: the database (history for messages,
+ * room for membership) is the record; the broker only speeds delivery to whoever is online.
+ * Each publish waits for the broker's confirm.
+ */
+export class EventPublisher {
+  constructor(private readonly amqp: AmqpConnection) {}
+
+  async publishRoomEvent(roomId: string, actorId: string, event: RoomEvent): Promise<void> {
+    await this.send(Exchanges.ROOM_EVENTS, RoutingKeys.roomEvent(roomId, actorId), event);
+  }
+
+  async publishUserEvent(userId: string, event: UserEvent): Promise<void> {
+    await this.send(Exchanges.USER_EVENTS, RoutingKeys.userEvent(userId), event);
+  }
+
+  private async send(exchange: string, key: string, event: DomainEvent): Promise<void> {
+    await this.amqp.publish(exchange, key, event, { type: event.type, messageId: event.eventId, persistent: false });
+  }
+}

@@ -1,0 +1,106 @@
+import { Channel } from 'amqplib';
+import { Commands, CommonErrorCode, Exchanges, gatewayQueue, Queues, RoomErrorCode } from '@app/contracts';
+import { AppException } from '@app/common';
+import { createTestVhost, eventually, Isolated } from '../../../test/support/infra';
+import { AmqpConnection } from './amqp-connection';
+import { CommandServer } from './command-server';
+import { EventPublisher } from './event-publisher';
+import { InboxBindings } from './inbox-bindings';
+import { RpcClient } from './rpc-client';
+
+describe('messaging against a real RabbitMQ', () => {
+  let vhost: Isolated;
+  let server: AmqpConnection;
+  let client: AmqpConnection;
+  let rpc: RpcClient;
+  let commands: CommandServer;
+
+  beforeAll(async () => {
+    vhost = await createTestVhost();
+    server = new AmqpConnection(vhost.url, 'test-server');
+    client = new AmqpConnection(vhost.url, 'test-client');
+    await Promise.all([server.start(), client.start()]);
+    commands = new CommandServer(server, Queues.HISTORY_COMMANDS, 8);
+    commands.register(Commands.HISTORY_PAGE, async (p) => ({ messages: [], hasMore: false, echo: (p as { roomId: string }).roomId }));
+    commands.register(Commands.HISTORY_APPEND, async () => {
+      throw new AppException(RoomErrorCode.NOT_MEMBER, 'You are not a member of this room');
+    });
+    await commands.start();
+    rpc = new RpcClient(client, 2000);
+    await rpc.start();
+  });
+
+  afterAll(async () => {
+    rpc.stop();
+    await Promise.all([client.stop(), server.stop()]);
+    await vhost.drop();
+  });
+
+  it('answers a request with the handler result', async () => {
+    const roomId = '0190f5c2-7c1a-7000-8000-000000000001';
+    const out = await rpc.request(Commands.HISTORY_PAGE, { roomId, limit: 10 });
+    expect(out).toEqual({ messages: [], hasMore: false, echo: roomId });
+  });
+
+  it('carries an AppException code back to the caller', async () => {
+    const call = rpc.request(Commands.HISTORY_APPEND, {
+      roomId: '0190f5c2-7c1a-7000-8000-000000000001',
+      senderId: '0190f5c2-7c1a-7000-8000-000000000002',
+      clientMsgId: 'c1',
+      kind: 'text',
+      content: 'hi',
+    });
+    await expect(call).rejects.toMatchObject({ code: RoomErrorCode.NOT_MEMBER });
+  });
+
+  it('refuses an invalid payload with the fields named', async () => {
+    const call = rpc.request(Commands.HISTORY_PAGE, { roomId: 'not-a-uuid', limit: 1000 });
+    await expect(call).rejects.toMatchObject({ code: CommonErrorCode.VALIDATION_FAILED });
+    const err = (await call.catch((e: unknown) => e)) as AppException;
+    expect(err.details?.map((d) => d.field).sort()).toEqual(['limit', 'roomId']);
+  });
+
+  it('fails fast when no service handles the command', async () => {
+    const started = Date.now();
+    await expect(rpc.request(Commands.AUTH_LOGIN, { username: 'a', password: 'b' })).rejects.toMatchObject({
+      code: CommonErrorCode.SERVICE_UNAVAILABLE,
+    });
+    expect(Date.now() - started).toBeLessThan(1500);
+  });
+
+  it('delivers a room event once per gateway queue however many inboxes match, and stops after unbind', async () => {
+    const inbox = new InboxBindings(server);
+    const events = new EventPublisher(server);
+    const roomId = '0190f5c2-7c1a-7000-8000-0000000000aa';
+    const [alice, bob] = ['0190f5c2-7c1a-7000-8000-0000000000a1', '0190f5c2-7c1a-7000-8000-0000000000b1'];
+    await inbox.bindRoom(alice, roomId);
+    await inbox.bindRoom(bob, roomId);
+    const ch: Channel = await server.createChannel();
+    const q = gatewayQueue('test-gw');
+    await ch.assertQueue(q, { exclusive: true, autoDelete: true, durable: false });
+    await inbox.attachQueue(q, alice);
+    await inbox.attachQueue(q, bob);
+    const got: string[] = [];
+    await ch.consume(q, (m) => m && got.push(`${m.fields.exchange}|${m.fields.routingKey}|${JSON.parse(m.content.toString()).eventId}`), { noAck: true });
+    const event = (id: string) => ({
+      type: 'room.member.joined' as const,
+      v: 1 as const,
+      eventId: id,
+      occurredAt: new Date().toISOString(),
+      roomId,
+      userId: alice,
+      displayName: 'Alice',
+      role: 'member' as const,
+    });
+    await events.publishRoomEvent(roomId, alice, event('e1'));
+    await eventually(() => got.length >= 1);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(got).toEqual([`${Exchanges.ROOM_EVENTS}|room.${roomId}.user.${alice}|e1`]);
+    await inbox.unbindRoom(alice, roomId);
+    await inbox.unbindRoom(bob, roomId);
+    await events.publishRoomEvent(roomId, alice, event('e2'));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(got).toHaveLength(1);
+    await ch.close();
+  });
+});

@@ -1,0 +1,112 @@
+import {
+  BeforeApplicationShutdown,
+  DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  OnApplicationBootstrap,
+  OnApplicationShutdown,
+  OnModuleInit,
+  Optional,
+} from '@nestjs/common';
+import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import { CommandType } from '@app/contracts';
+import { AmqpConnection } from './amqp-connection';
+import { COMMAND_HANDLER } from './command-handler.decorator';
+import { CommandFn, CommandServer } from './command-server';
+import { EventPublisher } from './event-publisher';
+import { InboxBindings } from './inbox-bindings';
+import { RpcClient } from './rpc-client';
+import { CommandRoutes } from './topology';
+
+export interface MessagingOptions {
+  url: string;
+  /** Shown in the broker's connection list. */
+  connectionName: string;
+  /** The command queue this service consumes; omit for services that only send (the gateway). */
+  commandQueue?: string;
+  prefetch: number;
+  rpcTimeoutMs: number;
+  shutdownTimeoutMs: number;
+}
+
+export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
+
+@Injectable()
+class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+  constructor(
+    @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
+    private readonly amqp: AmqpConnection,
+    private readonly rpc: RpcClient,
+    private readonly discovery: DiscoveryService,
+    private readonly scanner: MetadataScanner,
+    private readonly reflector: Reflector,
+    @Optional() private readonly commands?: CommandServer,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.amqp.start();
+    await this.rpc.start();
+  }
+
+  /** After every module is initialised (databases migrated), start taking commands. */
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.commands || !this.options.commandQueue) return;
+    const expected = new Set(CommandRoutes[this.options.commandQueue] ?? []);
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      const proto = Object.getPrototypeOf(instance) as object;
+      for (const name of this.scanner.getAllMethodNames(proto)) {
+        const method = instance[name] as (...args: unknown[]) => Promise<unknown>;
+        const type = this.reflector.get<CommandType | undefined>(COMMAND_HANDLER, method);
+        if (!type) continue;
+        if (!expected.has(type)) throw new Error(`${type} is not routed to ${this.options.commandQueue} (see CommandRoutes)`);
+        this.commands.register(type, method.bind(instance) as CommandFn);
+        expected.delete(type);
+      }
+    }
+    if (expected.size > 0) throw new Error(`No handler for ${[...expected].join(', ')}`);
+    await this.commands.start();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.commands?.drain(this.options.shutdownTimeoutMs);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.rpc.stop();
+    await this.amqp.stop();
+  }
+}
+
+@Global()
+@Module({})
+export class MessagingModule {
+  static forRoot(options: MessagingOptions): DynamicModule {
+    const providers = [
+      { provide: MESSAGING_OPTIONS, useValue: options },
+      { provide: AmqpConnection, useFactory: () => new AmqpConnection(options.url, options.connectionName) },
+      { provide: RpcClient, inject: [AmqpConnection], useFactory: (a: AmqpConnection) => new RpcClient(a, options.rpcTimeoutMs) },
+      { provide: EventPublisher, inject: [AmqpConnection], useFactory: (a: AmqpConnection) => new EventPublisher(a) },
+      { provide: InboxBindings, inject: [AmqpConnection], useFactory: (a: AmqpConnection) => new InboxBindings(a) },
+      ...(options.commandQueue
+        ? [
+            {
+              provide: CommandServer,
+              inject: [AmqpConnection],
+              useFactory: (a: AmqpConnection) => new CommandServer(a, options.commandQueue as string, options.prefetch),
+            },
+          ]
+        : []),
+      MessagingLifecycle,
+    ];
+    return {
+      module: MessagingModule,
+      imports: [DiscoveryModule],
+      providers,
+      exports: [AmqpConnection, RpcClient, EventPublisher, InboxBindings],
+    };
+  }
+}

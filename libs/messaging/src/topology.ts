@@ -1,0 +1,100 @@
+import { Channel } from 'amqplib';
+import { Commands, CommandType, Exchanges, Queues } from '@app/contracts';
+
+/**
+ * The broker topology, declared once. Services assert it at every connect (idempotent), and
+ * `rabbitmq/definitions.json` is generated from it (`npm run definitions`), so an operator can
+ * pre-create it and a test keeps the two equal.
+ */
+export const ExchangeDeclarations = [
+  { name: Exchanges.ROOM_EVENTS, type: 'topic' },
+  { name: Exchanges.USER_EVENTS, type: 'topic' },
+  { name: Exchanges.COMMANDS, type: 'direct' },
+  { name: Exchanges.DEAD_LETTER, type: 'fanout' },
+] as const;
+
+/** Which service queue handles which command. A command with no route is refused at publish. */
+export const CommandRoutes: Record<string, readonly CommandType[]> = {
+  [Queues.AUTH_COMMANDS]: [Commands.AUTH_REGISTER, Commands.AUTH_LOGIN],
+  [Queues.ROOM_COMMANDS]: [
+    Commands.ROOM_CREATE,
+    Commands.ROOM_JOIN,
+    Commands.ROOM_GET,
+    Commands.ROOM_LIST,
+    Commands.ROOM_MEMBERSHIPS_LIST,
+    Commands.MESSAGE_SEND,
+    Commands.MESSAGE_LIST,
+  ],
+  [Queues.HISTORY_COMMANDS]: [Commands.HISTORY_APPEND, Commands.HISTORY_PAGE],
+};
+
+/**
+ * Command queues are durable classic queues holding transient messages: a request lives only as
+ * long as its caller waits (per-message TTL = the RPC timeout), so writing it to disk buys
+ * nothing. Overflow is refused rather than buffered without bound.
+ */
+export const COMMAND_QUEUE_ARGUMENTS = {
+  'x-queue-type': 'classic',
+  'x-dead-letter-exchange': Exchanges.DEAD_LETTER,
+  'x-max-length': 100_000,
+  'x-overflow': 'reject-publish',
+} as const;
+
+export const DEAD_LETTER_QUEUE_ARGUMENTS = { 'x-queue-type': 'quorum' } as const;
+
+export async function declareSharedTopology(ch: Channel): Promise<void> {
+  for (const ex of ExchangeDeclarations) await ch.assertExchange(ex.name, ex.type, { durable: true });
+  await ch.assertQueue(Queues.DEAD_LETTER, { durable: true, arguments: DEAD_LETTER_QUEUE_ARGUMENTS });
+  await ch.bindQueue(Queues.DEAD_LETTER, Exchanges.DEAD_LETTER, '');
+}
+
+export async function declareCommandQueue(ch: Channel, queue: string): Promise<void> {
+  await ch.assertQueue(queue, { durable: true, arguments: COMMAND_QUEUE_ARGUMENTS });
+  for (const key of CommandRoutes[queue] ?? []) await ch.bindQueue(queue, Exchanges.COMMANDS, key);
+}
+
+/** RabbitMQ definitions (the management import format) for a vhost, generated from the above. */
+export function buildDefinitions(vhost = '/'): Record<string, unknown> {
+  return {
+    rabbit_version: '3.10.0',
+    exchanges: ExchangeDeclarations.map((ex) => ({
+      name: ex.name,
+      vhost,
+      type: ex.type,
+      durable: true,
+      auto_delete: false,
+      internal: false,
+      arguments: {},
+    })),
+    queues: [
+      ...Object.keys(CommandRoutes).map((name) => ({
+        name,
+        vhost,
+        durable: true,
+        auto_delete: false,
+        arguments: COMMAND_QUEUE_ARGUMENTS,
+      })),
+      { name: Queues.DEAD_LETTER, vhost, durable: true, auto_delete: false, arguments: DEAD_LETTER_QUEUE_ARGUMENTS },
+    ],
+    bindings: [
+      ...Object.entries(CommandRoutes).flatMap(([queue, keys]) =>
+        keys.map((key) => ({
+          source: Exchanges.COMMANDS,
+          vhost,
+          destination: queue,
+          destination_type: 'queue',
+          routing_key: key,
+          arguments: {},
+        })),
+      ),
+      {
+        source: Exchanges.DEAD_LETTER,
+        vhost,
+        destination: Queues.DEAD_LETTER,
+        destination_type: 'queue',
+        routing_key: '',
+        arguments: {},
+      },
+    ],
+  };
+}

@@ -1,0 +1,72 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promisify } from 'node:util';
+import { Client } from 'pg';
+
+const exec = promisify(execFile);
+
+/** Where the real services are; override for other machines. Tests never mock them. */
+export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_AMQP_BASE = process.env.TEST_AMQP_BASE ?? 'amqp://guest:guest@127.0.0.1:5672';
+export const TEST_MONGO_URL = process.env.TEST_MONGO_URL ?? process.env.MONGO_URL;
+
+export interface Isolated {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${Date.now().toString(36)}_${randomBytes(4).toString('hex')}`;
+}
+
+/** A fresh PostgreSQL database for one test file. */
+export async function createTestDatabase(prefix = 'hc_test'): Promise<Isolated> {
+  const name = uniqueName(prefix);
+  const admin = new Client({ connectionString: TEST_PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE "${name}"`);
+  await admin.end();
+  const url = new URL(TEST_PG_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return {
+    name,
+    url: url.toString(),
+    async drop() {
+      const c = new Client({ connectionString: TEST_PG_ADMIN_URL });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+/** A fresh RabbitMQ vhost for one test file, guest allowed in it. */
+export async function createTestVhost(prefix = 'hc_test'): Promise<Isolated> {
+  const name = uniqueName(prefix);
+  await exec('rabbitmqctl', ['-q', 'add_vhost', name]);
+  await exec('rabbitmqctl', ['-q', 'set_permissions', '-p', name, 'guest', '.*', '.*', '.*']);
+  return {
+    name,
+    url: `${TEST_AMQP_BASE}/${encodeURIComponent(name)}`,
+    async drop() {
+      await exec('rabbitmqctl', ['-q', 'delete_vhost', name]).catch(() => undefined);
+    },
+  };
+}
+
+/** Poll until `fn` returns a truthy value or time runs out. */
+export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000, stepMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await fn();
+      if (v) return v;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline) throw last instanceof Error ? last : new Error('condition not met in time');
+    await new Promise((r) => setTimeout(r, stepMs));
+  }
+}
