@@ -12,4 +12,11 @@ export default tseslint.config(
       'no-restricted-imports': ['error', { patterns: [{ group: ['../../*/src/*', '../../../*'], message: 'Use the @app/* path aliases across apps and libs.' }] }],
     },
   },
+  {
+    // Tests may reach the shared test harness in test/support by relative path.
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'test/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../../*/src/*'], message: 'Use the @app/* path aliases across apps and libs.' }] }],
+    },
+  },
 );

@@ -53,10 +53,25 @@ export async function declareCommandQueue(ch: Channel, queue: string): Promise<v
   for (const key of CommandRoutes[queue] ?? []) await ch.bindQueue(queue, Exchanges.COMMANDS, key);
 }
 
+/**
+ * RabbitMQ's well-known default account. Loading definitions at boot skips creating it, so the
+ * compose file's broker declares it here; the compose network is private and the broker's ports
+ * are not published. A deployment on a reachable network replaces it (docs/operations.md).
+ */
+const COMPOSE_GUEST_USER = {
+  name: 'guest',
+  password_hash: 'fGe5LGYeyMxFklS57WLRi66en/sy/SCNEgrW7lys4NBdvIml',
+  hashing_algorithm: 'rabbit_password_hashing_sha256',
+  tags: ['administrator'],
+};
+
 /** RabbitMQ definitions (the management import format) for a vhost, generated from the above. */
 export function buildDefinitions(vhost = '/'): Record<string, unknown> {
   return {
     rabbit_version: '3.10.0',
+    vhosts: [{ name: vhost }],
+    users: [COMPOSE_GUEST_USER],
+    permissions: [{ user: COMPOSE_GUEST_USER.name, vhost, configure: '.*', write: '.*', read: '.*' }],
     exchanges: ExchangeDeclarations.map((ex) => ({
       name: ex.name,
       vhost,

@@ -1,6 +1,9 @@
 import { IsIn, IsInt, IsString, Matches, Max, Min } from 'class-validator';
 
-/** Settings every service has. Each app extends this with its own. */
+/**
+ * Settings every service has. Each app extends this with its own. Number fields carry an explicit
+ * `: number` so the emitted type metadata lets environment strings convert (ts-jest too).
+ */
 export class BaseConfig {
   @Matches(/^amqps?:\/\//, { message: 'AMQP_URL must be an amqp:// or amqps:// URL' })
   AMQP_URL = 'amqp://guest:guest@127.0.0.1:5672/';
@@ -10,13 +13,13 @@ export class BaseConfig {
 
   @IsString() HTTP_HOST = '127.0.0.1';
 
-  @IsInt() @Min(0) @Max(65535) HTTP_PORT = 0;
+  @IsInt() @Min(0) @Max(65535) HTTP_PORT: number = 0;
 
   @IsIn(['debug', 'info', 'warn', 'error']) LOG_LEVEL: 'debug' | 'info' | 'warn' | 'error' = 'info';
 
-  @IsInt() @Min(100) @Max(120000) RPC_TIMEOUT_MS = 5000;
+  @IsInt() @Min(100) @Max(120000) RPC_TIMEOUT_MS: number = 5000;
 
-  @IsInt() @Min(0) @Max(600000) SHUTDOWN_TIMEOUT_MS = 10000;
+  @IsInt() @Min(0) @Max(600000) SHUTDOWN_TIMEOUT_MS: number = 10000;
 
-  @IsInt() @Min(1) @Max(10000) AMQP_PREFETCH = 64;
+  @IsInt() @Min(1) @Max(10000) AMQP_PREFETCH: number = 64;
 }

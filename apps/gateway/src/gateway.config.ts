@@ -1,0 +1,29 @@
+import { IsInt, IsString, Max, Min, MinLength } from 'class-validator';
+import { BaseConfig } from '@app/common';
+
+export class GatewayConfig extends BaseConfig {
+  override HTTP_PORT: number = 3000;
+
+  /** Verifies access tokens locally (signed by the auth service with the same secret). */
+  @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' }) JWT_SECRET = '';
+
+  /** The built web client (npm run build:web). Relative paths resolve from the working directory. */
+  @IsString() WEB_DIST_DIR = 'dist/web';
+
+  /** Names this instance's delivery queue; random when empty. */
+  @IsString() GATEWAY_INSTANCE_ID = '';
+
+  @IsInt() @Min(1000) @Max(300000) WS_HEARTBEAT_INTERVAL_MS: number = 25000;
+
+  /** A socket whose unsent data passes this is closed as a slow consumer (it resyncs on return). */
+  @IsInt() @Min(65536) WS_MAX_BUFFERED_BYTES: number = 4 * 1024 * 1024;
+
+  /** Frames a socket may send per second (sustained) and in a burst. */
+  @IsInt() @Min(1) WS_FRAMES_PER_SECOND: number = 20;
+  @IsInt() @Min(1) WS_FRAME_BURST: number = 60;
+
+  /** Extra browser origins allowed for CORS and WebSocket (comma separated). Same-origin always works. */
+  @IsString() CORS_ORIGINS = '';
+
+  @IsString() HTTP_BODY_LIMIT = '1mb';
+}

@@ -1,0 +1,37 @@
+import { INestApplication, RequestMethod } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import { API_PREFIX } from '@app/contracts';
+import { loadConfig, startService } from '@app/common';
+import { GatewayAppModule } from './app.module';
+import { strictValidationPipe } from './errors/validation.pipe';
+import { GatewayConfig } from './gateway.config';
+import { buildOpenApi } from './openapi';
+import { securityHeaders, serveWebClient } from './web/web-client';
+
+export function configureGateway(app: INestApplication, config: GatewayConfig): void {
+  const http = app as NestExpressApplication;
+  http.disable('x-powered-by');
+  http.use(securityHeaders);
+  http.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT });
+  const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  if (origins.length > 0) http.enableCors({ origin: origins, credentials: false });
+  http.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+  http.useGlobalPipes(strictValidationPipe);
+  SwaggerModule.setup('api/docs', http, () => buildOpenApi(http), { jsonDocumentUrl: 'api/openapi.json' });
+  serveWebClient(http, config.WEB_DIST_DIR);
+}
+
+export async function startGatewayService(env: NodeJS.ProcessEnv): Promise<INestApplication> {
+  const config = loadConfig(GatewayConfig, env);
+  return startService('gateway', GatewayAppModule.register(config), config, {
+    handleSignals: false,
+    configure: (app) => configureGateway(app, config),
+  });
+}

@@ -1,0 +1,69 @@
+import WebSocket from 'ws';
+import { ErrorFrame, ServerFrame, WsCloseCodes } from '@app/contracts';
+import { AccessClaims } from '@app/common';
+
+/** One browser tab or device: its socket, who it is, and its send budget. */
+export class ClientConnection {
+  lastSeenAt = Date.now();
+  private tokens: number;
+  private tokensAt = Date.now();
+
+  constructor(
+    readonly id: string,
+    readonly user: AccessClaims,
+    private readonly ws: WebSocket,
+    private readonly limits: { maxBufferedBytes: number; framesPerSecond: number; burst: number },
+  ) {
+    this.tokens = limits.burst;
+  }
+
+  get userId(): string {
+    return this.user.sub;
+  }
+
+  get open(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  send(frame: ServerFrame): void {
+    this.sendRaw(JSON.stringify(frame));
+  }
+
+  /**
+   * Already-serialised frames go out as they are, so a fan-out serialises once. A client that
+   * cannot keep up is cut off rather than buffered without bound; it resyncs on return.
+   */
+  sendRaw(data: string): void {
+    if (!this.open) return;
+    if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
+      this.close(WsCloseCodes.SLOW_CONSUMER, 'slow consumer: reconnect and resync');
+      return;
+    }
+    this.ws.send(data);
+  }
+
+  sendError(frame: Omit<ErrorFrame, 'type'>): void {
+    this.send({ type: 'error', ...frame });
+  }
+
+  /** Token bucket: true when the frame may be processed. */
+  takeFrameToken(now = Date.now()): boolean {
+    this.tokens = Math.min(this.limits.burst, this.tokens + ((now - this.tokensAt) / 1000) * this.limits.framesPerSecond);
+    this.tokensAt = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+
+  ping(): void {
+    if (this.open) this.ws.ping();
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+}

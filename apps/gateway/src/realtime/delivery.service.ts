@@ -1,0 +1,137 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ChannelModel, ConsumeMessage } from 'amqplib';
+import {
+  Commands,
+  Events,
+  gatewayQueue,
+  parseRoomEventKey,
+  parseUserEventKey,
+  UserEvent,
+  WsCloseCodes,
+} from '@app/contracts';
+import { Metrics, uuidv7 } from '@app/common';
+import { AmqpConnection, InboxBindings, RpcClient } from '@app/messaging';
+import { GatewayConfig } from '../gateway.config';
+import { LocalDirectory } from './local-directory';
+
+/**
+ * Gets room and user events to the sockets on this gateway. The gateway has ONE transient,
+ * exclusive queue; while a user has a socket here, that queue is bound to the user's inbox
+ * exchange. RabbitMQ puts each event in the queue once, however many local users' inboxes it
+ * matched, and the gateway fans it out to the local members of the room.
+ */
+@Injectable()
+export class DeliveryService implements OnModuleInit {
+  private readonly logger = new Logger('Delivery');
+  readonly instanceId: string;
+  readonly queue: string;
+  private readonly attached = new Set<string>();
+  /** Removals seen while a user's membership list was loading: the list may be older than them. */
+  private readonly removedWhileLoading = new Map<string, Set<string>>();
+  private readonly userOps = new Map<string, Promise<void>>();
+  private connectedBefore = false;
+  private readonly deliveries;
+
+  constructor(
+    config: GatewayConfig,
+    private readonly amqp: AmqpConnection,
+    private readonly inbox: InboxBindings,
+    private readonly rpc: RpcClient,
+    readonly directory: LocalDirectory,
+    metrics: Metrics,
+  ) {
+    this.instanceId = config.GATEWAY_INSTANCE_ID || uuidv7();
+    this.queue = gatewayQueue(this.instanceId);
+    this.deliveries = metrics.counter('happychat_gateway_deliveries_total', 'Frames pushed to sockets', ['kind']);
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.amqp.onConnect((model) => this.openQueue(model));
+  }
+
+  /** Serialised per user, so a connect and a disconnect of the same user never interleave. */
+  ensureAttached(userId: string): Promise<void> {
+    return this.serial(userId, async () => {
+      if (this.attached.has(userId)) return;
+      this.removedWhileLoading.set(userId, new Set());
+      try {
+        await this.inbox.attachQueue(this.queue, userId);
+        const { roomIds } = await this.rpc.request(Commands.ROOM_MEMBERSHIPS_LIST, { userId });
+        const removed = this.removedWhileLoading.get(userId) ?? new Set();
+        for (const roomId of roomIds) if (!removed.has(roomId)) this.directory.addMembership(userId, roomId);
+        this.attached.add(userId);
+      } finally {
+        this.removedWhileLoading.delete(userId);
+      }
+    });
+  }
+
+  detachIfIdle(userId: string): Promise<void> {
+    return this.serial(userId, async () => {
+      if (this.directory.hasUser(userId) || !this.attached.has(userId)) return;
+      this.attached.delete(userId);
+      this.directory.forgetUser(userId);
+      await this.inbox.detachQueue(this.queue, userId).catch((err: Error) => this.logger.warn(`detach ${userId}: ${err.message}`));
+    });
+  }
+
+  private async openQueue(model: ChannelModel): Promise<void> {
+    const ch = await model.createChannel();
+    ch.on('error', (err: Error) => this.logger.warn(`delivery channel error: ${err.message}`));
+    // Bounded: if this gateway stalls, the oldest events are dropped and clients resync from history.
+    await ch.assertQueue(this.queue, {
+      exclusive: true,
+      durable: false,
+      autoDelete: true,
+      arguments: { 'x-max-length': 100_000 },
+    });
+    await ch.consume(this.queue, (msg) => msg && this.dispatch(msg), { noAck: true });
+    if (this.connectedBefore) {
+      // Events published while we were cut off are gone from the broker; sockets reconnect and
+      // resync from history, which re-attaches their inboxes to this new queue.
+      this.attached.clear();
+      for (const conn of this.directory.allConnections()) conn.close(WsCloseCodes.GOING_AWAY, 'broker reconnected: resync');
+    }
+    this.connectedBefore = true;
+  }
+
+  private dispatch(msg: ConsumeMessage): void {
+    const key = msg.fields.routingKey;
+    const raw = msg.content.toString('utf8');
+    const room = parseRoomEventKey(key);
+    if (room) {
+      for (const userId of this.directory.membersHere(room.roomId)) {
+        for (const conn of this.directory.connectionsOf(userId)) conn.sendRaw(raw);
+      }
+      this.deliveries.inc({ kind: 'room' });
+      return;
+    }
+    const user = parseUserEventKey(key);
+    if (!user) return;
+    let event: UserEvent;
+    try {
+      event = JSON.parse(raw) as UserEvent;
+    } catch {
+      this.logger.warn(`unparseable user event on ${key}`);
+      return;
+    }
+    if (event.type === Events.USER_MEMBERSHIP_ADDED) {
+      this.directory.addMembership(user.userId, event.room.id);
+    } else if (event.type === Events.USER_MEMBERSHIP_REMOVED) {
+      this.directory.removeMembership(user.userId, event.roomId);
+      this.removedWhileLoading.get(user.userId)?.add(event.roomId);
+    }
+    for (const conn of this.directory.connectionsOf(user.userId)) conn.sendRaw(raw);
+    this.deliveries.inc({ kind: 'user' });
+  }
+
+  private serial(userId: string, op: () => Promise<void>): Promise<void> {
+    const prev = this.userOps.get(userId) ?? Promise.resolve();
+    const next = prev.catch(() => undefined).then(op);
+    this.userOps.set(userId, next);
+    void next.finally(() => {
+      if (this.userOps.get(userId) === next) this.userOps.delete(userId);
+    }).catch(() => undefined);
+    return next;
+  }
+}

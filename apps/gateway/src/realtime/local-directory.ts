@@ -1,0 +1,81 @@
+import { Injectable } from '@nestjs/common';
+import { ClientConnection } from './client-connection';
+
+/**
+ * Who is connected to this gateway and which rooms they are in. Room membership here is a
+ * cache kept by the membership events that arrive through the user's inbox, in order with the
+ * room messages; the room service remains the authority.
+ */
+@Injectable()
+export class LocalDirectory {
+  private readonly sockets = new Map<string, Set<ClientConnection>>();
+  private readonly roomsOfUser = new Map<string, Set<string>>();
+  private readonly usersOfRoom = new Map<string, Set<string>>();
+
+  /** Returns true when this is the user's first connection here. */
+  addConnection(conn: ClientConnection): boolean {
+    let set = this.sockets.get(conn.userId);
+    const first = !set;
+    if (!set) this.sockets.set(conn.userId, (set = new Set()));
+    set.add(conn);
+    return first;
+  }
+
+  /** Returns true when it was the user's last connection here. */
+  removeConnection(conn: ClientConnection): boolean {
+    const set = this.sockets.get(conn.userId);
+    if (!set || !set.delete(conn)) return false;
+    if (set.size > 0) return false;
+    this.sockets.delete(conn.userId);
+    return true;
+  }
+
+  hasUser(userId: string): boolean {
+    return this.sockets.has(userId);
+  }
+
+  connectionsOf(userId: string): Iterable<ClientConnection> {
+    return this.sockets.get(userId) ?? [];
+  }
+
+  allConnections(): ClientConnection[] {
+    return [...this.sockets.values()].flatMap((s) => [...s]);
+  }
+
+  users(): string[] {
+    return [...this.sockets.keys()];
+  }
+
+  get connectionCount(): number {
+    let n = 0;
+    for (const s of this.sockets.values()) n += s.size;
+    return n;
+  }
+
+  addMembership(userId: string, roomId: string): void {
+    let rooms = this.roomsOfUser.get(userId);
+    if (!rooms) this.roomsOfUser.set(userId, (rooms = new Set()));
+    rooms.add(roomId);
+    let users = this.usersOfRoom.get(roomId);
+    if (!users) this.usersOfRoom.set(roomId, (users = new Set()));
+    users.add(userId);
+  }
+
+  removeMembership(userId: string, roomId: string): void {
+    this.roomsOfUser.get(userId)?.delete(roomId);
+    const users = this.usersOfRoom.get(roomId);
+    if (users) {
+      users.delete(userId);
+      if (users.size === 0) this.usersOfRoom.delete(roomId);
+    }
+  }
+
+  forgetUser(userId: string): void {
+    for (const roomId of this.roomsOfUser.get(userId) ?? []) this.removeMembership(userId, roomId);
+    this.roomsOfUser.delete(userId);
+  }
+
+  membersHere(roomId: string): Iterable<string> {
+    return this.usersOfRoom.get(roomId) ?? [];
+  }
+}

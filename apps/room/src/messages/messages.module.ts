@@ -1,0 +1,10 @@
+import { Module } from '@nestjs/common';
+import { RoomsModule } from '../rooms/rooms.module';
+import { MessagesHandler } from './messages.handler';
+import { MessagesService } from './messages.service';
+
+@Module({
+  imports: [RoomsModule],
+  providers: [MessagesService, MessagesHandler],
+})
+export class MessagesModule {}

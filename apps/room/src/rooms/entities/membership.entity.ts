@@ -1,0 +1,22 @@
+import { Column, Entity, JoinColumn, ManyToOne, PrimaryColumn } from 'typeorm';
+import type { MemberRole } from '@app/contracts';
+import { RoomEntity } from './room.entity';
+
+@Entity({ name: 'memberships' })
+export class MembershipEntity {
+  @PrimaryColumn('uuid', { name: 'room_id' }) roomId: string;
+
+  @PrimaryColumn('uuid', { name: 'user_id' }) userId: string;
+
+  @Column('text') role: MemberRole;
+
+  /** The member's name as it was when they joined; shown in the member list. */
+  @Column('text', { name: 'display_name' }) displayName: string;
+
+  @Column('timestamptz', { name: 'joined_at' }) joinedAt: Date;
+
+  /** Loaded only when a query asks for it (the member's room list). */
+  @ManyToOne(() => RoomEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'room_id' })
+  room?: RoomEntity;
+}

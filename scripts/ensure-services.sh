@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Make sure the local infrastructure Happy Chat needs is up, and install what
+# the test-suite needs. Idempotent: safe to run any number of times.
+#
+#   - PostgreSQL on 127.0.0.1:5432 (started with pg_ctlcluster if not answering)
+#   - RabbitMQ   on 127.0.0.1:5672 (started with rabbitmq-server -detached)
+#   - Debian `chromium` (for the browser end-to-end tests), if /usr/bin/chromium is absent
+#
+# Env: ENSURE_TIMEOUT_S (default 60) - how long to wait for each service.
+set -euo pipefail
+
+TIMEOUT_S="${ENSURE_TIMEOUT_S:-60}"
+export DEBIAN_FRONTEND=noninteractive
+
+log() { printf '[ensure-services] %s\n' "$*"; }
+die() { printf '[ensure-services] ERROR: %s\n' "$*" >&2; exit 1; }
+
+# Run a command as root (directly when we are root, else through sudo).
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"
+  elif command -v sudo >/dev/null 2>&1; then sudo -n "$@"
+  else die "need root (or sudo) to run: $*"
+  fi
+}
+
+# One overall deadline for both services, counted from the start of this script.
+DEADLINE=$((SECONDS + TIMEOUT_S))
+
+# wait_until <description> <command...>: poll every second until the command
+# succeeds, or fail once the overall deadline has passed.
+wait_until() {
+  local what="$1"; shift
+  until "$@"; do
+    if [ "$SECONDS" -ge "$DEADLINE" ]; then
+      die "$what did not become ready within ${TIMEOUT_S}s (see its logs: /var/log/postgresql, /var/log/rabbitmq)"
+    fi
+    sleep 1
+  done
+  log "$what is ready"
+}
+
+pg_ready() { pg_isready -q -h 127.0.0.1 -p 5432 >/dev/null 2>&1; }
+rabbit_ready() { timeout 15 rabbitmq-diagnostics -q ping >/dev/null 2>&1; }
+
+# --- PostgreSQL --------------------------------------------------------------
+command -v pg_isready >/dev/null 2>&1 || die "PostgreSQL client tools (pg_isready) not found; install postgresql"
+if pg_ready; then
+  log "PostgreSQL already answering on 127.0.0.1:5432"
+else
+  [ -d /etc/postgresql ] || die "no PostgreSQL cluster under /etc/postgresql"
+  pg_version="$(ls /etc/postgresql | sort -V | tail -n 1)"
+  log "starting PostgreSQL $pg_version/main"
+  as_root pg_ctlcluster --skip-systemctl-redirect "$pg_version" main start \
+    || log "pg_ctlcluster returned an error (the cluster may be starting already); waiting anyway"
+fi
+
+# --- RabbitMQ ----------------------------------------------------------------
+command -v rabbitmq-diagnostics >/dev/null 2>&1 || die "RabbitMQ (rabbitmq-diagnostics) not found; install rabbitmq-server"
+if rabbit_ready; then
+  log "RabbitMQ already answering"
+else
+  log "starting RabbitMQ"
+  as_root rabbitmq-server -detached >/dev/null 2>&1 \
+    || log "rabbitmq-server -detached returned an error (it may be starting already); waiting anyway"
+fi
+
+# Both were (possibly) started concurrently above; now wait for each.
+wait_until "PostgreSQL" pg_ready
+wait_until "RabbitMQ" rabbit_ready
+
+# --- Test dependencies -------------------------------------------------------
+if [ -x /usr/bin/chromium ]; then
+  log "chromium already installed"
+else
+  log "installing chromium (apt-get)"
+  # Wait for the dpkg/apt lock instead of failing if another apt run is in progress.
+  apt_opts=(-q -o DPkg::Lock::Timeout=600)
+  as_root apt-get "${apt_opts[@]}" update
+  as_root apt-get "${apt_opts[@]}" install -y chromium </dev/null
+  [ -x /usr/bin/chromium ] || die "chromium installation did not produce /usr/bin/chromium"
+  log "chromium installed: $(/usr/bin/chromium --version 2>/dev/null || echo unknown version)"
+fi
+
+log "all good"
