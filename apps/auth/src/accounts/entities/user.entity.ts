@@ -1,0 +1,24 @@
+import { Column, Entity, PrimaryColumn } from 'typeorm';
+import type { UserRole } from '@app/contracts';
+import { AUTH_SCHEMA } from '../../auth.schema';
+
+@Entity({ schema: AUTH_SCHEMA, name: 'users' })
+export class UserEntity {
+  @PrimaryColumn('uuid') id: string;
+
+  /** As the person entered it (NFC, trimmed): what others see. */
+  @Column('text') username: string;
+
+  /** NFC + lowercase: the unique identity, so names differing only by case or Unicode form collide. */
+  @Column('text', { name: 'username_key' }) usernameKey: string;
+
+  @Column('text', { name: 'display_name' }) displayName: string;
+
+  @Column('text', { name: 'password_hash' }) passwordHash: string;
+
+  @Column('text') role: UserRole;
+
+  @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+
+  @Column('timestamptz', { name: 'deactivated_at', nullable: true }) deactivatedAt: Date | null;
+}
