@@ -1,0 +1,17 @@
+import { dismissToast, useApp } from '../state/app';
+
+export function Toast() {
+  const toast = useApp((s) => s.toast);
+  return (
+    <div className="toast-region" role="status" aria-live="polite">
+      {toast && (
+        <div className={`toast toast-${toast.kind}`}>
+          <span>{toast.text}</span>
+          <button type="button" className="icon-button" aria-label="Dismiss" onClick={dismissToast}>
+            ×
+          </button>
+        </div>
+      )}
+    </div>
+  );
+}
