@@ -5,6 +5,7 @@
 // Env (besides the services' own variables, which are passed through; a .env file is read if present):
 //   HAPPYCHAT_NO_BUILD=1            skip the "build if needed" step
 //   HAPPYCHAT_SERVICE_ENTRY_<NAME>  (tests only) run this JS file instead of dist/apps/<name>/src/main.js
+//   AUTH_HTTP_PORT, ROOM_HTTP_PORT, HISTORY_HTTP_PORT  health/metrics ports of the backends (3001-3003)
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -18,9 +19,9 @@ const env = process.env;
 // Optional .env at the repo root (see .env.example); variables already in the environment win.
 if (fs.existsSync(path.join(ROOT, '.env'))) process.loadEnvFile(path.join(ROOT, '.env'));
 const SERVICES = [
-  { name: 'auth', port: 3001, color: 36 },
-  { name: 'room', port: 3002, color: 35 },
-  { name: 'history', port: 3003, color: 33 },
+  { name: 'auth', port: Number(env.AUTH_HTTP_PORT || 3001), color: 36 },
+  { name: 'room', port: Number(env.ROOM_HTTP_PORT || 3002), color: 35 },
+  { name: 'history', port: Number(env.HISTORY_HTTP_PORT || 3003), color: 33 },
   { name: 'gateway', port: Number(env.HTTP_PORT || 3000), color: 32 },
 ];
 const SHUTDOWN_TIMEOUT_MS = Number(env.SHUTDOWN_TIMEOUT_MS || 10000);
@@ -275,7 +276,7 @@ async function main() {
     if (!fs.existsSync(path.resolve(ROOT, entry))) fail(`${entry} not found: run \`npm run build\` first`);
   }
   if (SERVICES.slice(0, 3).some((s) => s.port === SERVICES[3].port))
-    fail(`HTTP_PORT=${SERVICES[3].port} clashes with a backend service port (3001-3003)`);
+    fail(`HTTP_PORT=${SERVICES[3].port} clashes with a backend service port`);
   const childEnv = { ...env, JWT_SECRET: secret };
   const [backends, gateway] = [SERVICES.slice(0, 3), SERVICES[3]];
   backends.forEach((svc) => startService(svc, childEnv));

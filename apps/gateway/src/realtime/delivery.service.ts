@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ChannelModel, ConsumeMessage } from 'amqplib';
 import {
   Commands,
@@ -21,7 +21,7 @@ import { LocalDirectory } from './local-directory';
  * matched, and the gateway fans it out to the local members of the room.
  */
 @Injectable()
-export class DeliveryService implements OnModuleInit {
+export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('Delivery');
   readonly instanceId: string;
   readonly queue: string;
@@ -30,6 +30,7 @@ export class DeliveryService implements OnModuleInit {
   private readonly removedWhileLoading = new Map<string, Set<string>>();
   private readonly userOps = new Map<string, Promise<void>>();
   private connectedBefore = false;
+  private stopping = false;
   private readonly deliveries;
 
   constructor(
@@ -47,6 +48,11 @@ export class DeliveryService implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     await this.amqp.onConnect((model) => this.openQueue(model));
+  }
+
+  /** The queue and its bindings die with the connection; no per-user unbinding on the way out. */
+  beforeApplicationShutdown(): void {
+    this.stopping = true;
   }
 
   /** Serialised per user, so a connect and a disconnect of the same user never interleave. */
@@ -68,10 +74,12 @@ export class DeliveryService implements OnModuleInit {
 
   detachIfIdle(userId: string): Promise<void> {
     return this.serial(userId, async () => {
-      if (this.directory.hasUser(userId) || !this.attached.has(userId)) return;
+      if (this.stopping || this.directory.hasUser(userId) || !this.attached.has(userId)) return;
       this.attached.delete(userId);
       this.directory.forgetUser(userId);
-      await this.inbox.detachQueue(this.queue, userId).catch((err: Error) => this.logger.warn(`detach ${userId}: ${err.message}`));
+      await this.inbox.detachQueue(this.queue, userId).catch((err: Error) => {
+        if (!this.stopping) this.logger.warn(`detach ${userId}: ${err.message}`);
+      });
     });
   }
 
