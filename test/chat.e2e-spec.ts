@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { api, registerUser, TestUser } from './support/http';
 import { eventually } from './support/infra';
@@ -212,6 +214,13 @@ describe('two people chat through gateway → RabbitMQ → services', () => {
       const badLimit = await api(sys.baseUrl, 'GET', `/api/v1/rooms/${roomId}/messages?limit=10000`, { token: alice.token });
       expect(badLimit).toMatchObject({ status: 400, body: { code: 'common.validation_failed' } });
     });
+  });
+
+  it('serves the OpenAPI document committed in docs/ (regenerate with npm run docs:openapi)', async () => {
+    const served = await api(sys.baseUrl, 'GET', '/api/openapi.json');
+    expect(served.status).toBe(200);
+    const committed = JSON.parse(readFileSync(join(__dirname, '../docs/openapi.json'), 'utf8')) as { paths: object };
+    expect(served.body).toEqual(committed);
   });
 
   it('exposes health and metrics', async () => {

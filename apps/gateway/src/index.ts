@@ -9,6 +9,17 @@ import { GatewayConfig } from './gateway.config';
 import { buildOpenApi } from './openapi';
 import { securityHeaders, serveWebClient } from './web/web-client';
 
+/** `/api/v1` for the API; health and metrics stay at the root, where probes and scrapers look. */
+export function applyApiPrefix(app: INestApplication): void {
+  app.setGlobalPrefix(API_PREFIX, {
+    exclude: [
+      { path: 'health/live', method: RequestMethod.GET },
+      { path: 'health/ready', method: RequestMethod.GET },
+      { path: 'metrics', method: RequestMethod.GET },
+    ],
+  });
+}
+
 export function configureGateway(app: INestApplication, config: GatewayConfig): void {
   const http = app as NestExpressApplication;
   http.disable('x-powered-by');
@@ -16,13 +27,7 @@ export function configureGateway(app: INestApplication, config: GatewayConfig): 
   http.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT });
   const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
   if (origins.length > 0) http.enableCors({ origin: origins, credentials: false });
-  http.setGlobalPrefix(API_PREFIX, {
-    exclude: [
-      { path: 'health/live', method: RequestMethod.GET },
-      { path: 'health/ready', method: RequestMethod.GET },
-      { path: 'metrics', method: RequestMethod.GET },
-    ],
-  });
+  applyApiPrefix(http);
   http.useGlobalPipes(strictValidationPipe);
   SwaggerModule.setup('api/docs', http, () => buildOpenApi(http), { jsonDocumentUrl: 'api/openapi.json' });
   serveWebClient(http, config.WEB_DIST_DIR);
