@@ -1,16 +1,21 @@
 import { registerDecorator, ValidationOptions } from 'class-validator';
 
-/** The string is valid Unicode (no lone surrogates), so it round-trips through UTF-8 storage. */
+/**
+ * The string is valid Unicode (no lone surrogates) without NUL, so it round-trips exactly
+ * through UTF-8 storage (PostgreSQL text cannot hold NUL).
+ */
 export function IsWellFormedText(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({
       name: 'isWellFormedText',
       target: target.constructor,
       propertyName: String(propertyName),
-      options: { message: '$property must be valid Unicode text', ...options },
+      options: { message: '$property must be valid Unicode text without NUL characters', ...options },
       validator: {
         validate: (value: unknown) =>
-          typeof value === 'string' && (value as string & { isWellFormed(): boolean }).isWellFormed(),
+          typeof value === 'string' &&
+          (value as string & { isWellFormed(): boolean }).isWellFormed() &&
+          !value.includes('\u0000'),
       },
     });
 }

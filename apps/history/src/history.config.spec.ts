@@ -1,0 +1,26 @@
+import { ConfigValidationError, loadConfig } from '@app/common';
+import { HistoryConfig } from './history.config';
+
+describe('HistoryConfig', () => {
+  it('defaults to PostgreSQL on port 3003', () => {
+    const config = loadConfig(HistoryConfig, {});
+    expect(config.HTTP_PORT).toBe(3003);
+    expect(config.MONGO_DB).toBe('happychat');
+    expect(config.usesMongo).toBe(false);
+  });
+
+  it('reads the port from the environment as a number', () => {
+    expect(loadConfig(HistoryConfig, { HTTP_PORT: '0' }).HTTP_PORT).toBe(0);
+  });
+
+  it('switches to MongoDB when MONGO_URL is set, and treats an empty one as unset', () => {
+    expect(loadConfig(HistoryConfig, { MONGO_URL: 'mongodb://db:27017/?replicaSet=rs0' }).usesMongo).toBe(
+      true,
+    );
+    expect(loadConfig(HistoryConfig, { MONGO_URL: '' }).usesMongo).toBe(false);
+  });
+
+  it('refuses a MONGO_URL that is not a MongoDB URL', () => {
+    expect(() => loadConfig(HistoryConfig, { MONGO_URL: 'http://db:27017' })).toThrow(ConfigValidationError);
+  });
+});
