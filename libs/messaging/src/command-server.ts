@@ -13,6 +13,19 @@ import { AppException, toErrorPayload } from '@app/common/errors/app.exception';
 import { AmqpConnection } from './amqp-connection';
 import { declareCommandQueue, declareSharedTopology } from './topology';
 
+/**
+ * Reply and ack on the channel the request came in on. If that channel closed meanwhile (broker
+ * lost, shutdown past its deadline), the broker has already requeued the request for another
+ * consumer, so there is nothing left to do here.
+ */
+function settle(op: () => void): void {
+  try {
+    op();
+  } catch {
+    /* channel closed: the request was requeued by the broker */
+  }
+}
+
 export type CommandFn = (payload: object, meta: { correlationId?: string }) => Promise<unknown>;
 
 /**
@@ -96,20 +109,22 @@ export class CommandServer {
         this.logger.error({ msg: `${type} failed`, correlationId, err: (err as Error)?.message }, (err as Error)?.stack);
         if (!msg.fields.redelivered) {
           // One more try, possibly on another instance (a failover, a deadlock victim).
-          ch.nack(msg, false, true);
+          settle(() => ch.nack(msg, false, true));
           return;
         }
         this.deadLetter(msg, (err as Error)?.message ?? 'handler failed');
       }
       reply = { ok: false, error: payload };
     }
-    if (msg.properties.replyTo) {
-      ch.sendToQueue(msg.properties.replyTo, Buffer.from(JSON.stringify(reply)), {
-        correlationId: msg.properties.correlationId,
-        contentType: 'application/json',
-      });
-    }
-    ch.ack(msg);
+    settle(() => {
+      if (msg.properties.replyTo) {
+        ch.sendToQueue(msg.properties.replyTo, Buffer.from(JSON.stringify(reply)), {
+          correlationId: msg.properties.correlationId,
+          contentType: 'application/json',
+        });
+      }
+      ch.ack(msg);
+    });
   }
 
   private deadLetter(msg: ConsumeMessage, reason: string): void {

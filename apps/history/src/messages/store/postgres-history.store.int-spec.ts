@@ -9,13 +9,14 @@ import {
   PostgresHistoryStore,
 } from './postgres-history.store';
 
-async function openDatabase(db: Isolated): Promise<DataSource> {
+async function openDatabase(db: Isolated, poolSize?: number): Promise<DataSource> {
   const ds = await new DataSource(
     dataSourceOptions({
       url: db.url,
       schema: HISTORY_SCHEMA,
       entities: HISTORY_ENTITIES,
       migrations: HISTORY_MIGRATIONS,
+      poolSize,
     }),
   ).initialize();
   await runMigrations(ds, HISTORY_SCHEMA);
@@ -76,4 +77,39 @@ describe('PostgreSQL history schema', () => {
       new PostgresHistoryStore(ds).latestSeq('0190f5c2-7c1a-7000-8000-000000000001'),
     ).resolves.toBe(0);
   });
+});
+
+/*
+ * Two history instances, each with its own small pool. When the winner of a clientMsgId race is
+ * in instance A, every pooled connection of instance B can be a loser at once; a loser that needed
+ * a second connection to read the winner would wait forever on its own exhausted pool.
+ */
+describe('PostgreSQL store: two instances racing one key', () => {
+  let db: Isolated;
+  let a: DataSource;
+  let b: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('hc_history_pools');
+    a = await openDatabase(db, 2);
+    b = await openDatabase(db, 2);
+  });
+
+  afterAll(async () => {
+    await Promise.all([a?.destroy(), b?.destroy()]);
+    await db?.drop();
+  });
+
+  it('never waits on its own pool to read the winner', async () => {
+    const storeA = new PostgresHistoryStore(a);
+    const storeB = new PostgresHistoryStore(b);
+    const roomId = '0190f5c2-7c1a-7000-8000-00000000c0de';
+    const senderId = '0190f5c2-7c1a-7000-8000-00000000beef';
+    for (let round = 1; round <= 25; round++) {
+      const req = { roomId, senderId, clientMsgId: `k-${round}`, kind: 'text' as const, content: `round ${round}` };
+      const results = await Promise.all([storeA.append({ ...req }), ...[1, 2, 3, 4].map(() => storeB.append({ ...req }))]);
+      expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
+      expect(new Set(results.map((r) => r.message.seq))).toEqual(new Set([round]));
+    }
+  }, 30_000);
 });

@@ -96,7 +96,9 @@ export class PostgresHistoryStore implements HistoryStore {
       if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
       // Another caller stored the same key after our lookup. Our rollback gave the seq back.
       if (!isClientKeyViolation(err)) throw err;
-      existing = await this.findByClientKey(this.dataSource.manager, input.senderId, input.clientMsgId);
+      // Read the winner on the connection we already hold: asking the pool for a second one here
+      // deadlocks once every pooled connection is a loser waiting in this branch.
+      existing = await this.findByClientKey(runner.manager, input.senderId, input.clientMsgId);
       if (!existing) throw err;
     } finally {
       await runner.release();
