@@ -272,9 +272,10 @@ describe('history service over RPC', () => {
       const text = await (await fetch(`${baseUrl}/metrics`)).text();
       expect(text).toMatch(/^happychat_history_appends_total\{result="stored"\} 6$/m);
       expect(text).toMatch(/^happychat_history_appends_total\{result="duplicate"\} 1$/m);
-      // The conflict and the NUL refusal reach the service; contract violations stop at the command layer.
-      expect(text).toMatch(/^happychat_history_appends_total\{result="error"\} 2$/m);
-      expect(text).toMatch(/^happychat_history_append_seconds_count 9$/m);
+      // Only the idempotency conflict reaches the service; contract violations (a NUL included)
+      // stop at the command layer.
+      expect(text).toMatch(/^happychat_history_appends_total\{result="error"\} 1$/m);
+      expect(text).toMatch(/^happychat_history_append_seconds_count 8$/m);
     });
   });
 });
