@@ -38,10 +38,15 @@ describe('two people chat through gateway → RabbitMQ → services', () => {
       registerUser(sys.baseUrl, '김민수', '민수'),
       registerUser(sys.baseUrl, 'carol'),
     ]);
-    const created = await api<{ id: string; myRole: string; memberCount: number }>(sys.baseUrl, 'POST', '/api/v1/rooms', {
-      token: alice.token,
-      body: { name: '행복한 채팅' },
-    });
+    const created = await api<{ id: string; myRole: string; memberCount: number }>(
+      sys.baseUrl,
+      'POST',
+      '/api/v1/rooms',
+      {
+        token: alice.token,
+        body: { name: '행복한 채팅' },
+      },
+    );
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ myRole: 'owner', memberCount: 1 });
     roomId = created.body.id;
@@ -50,9 +55,14 @@ describe('two people chat through gateway → RabbitMQ → services', () => {
       TestSocket.connect(sys.wsUrl, bob.token),
       TestSocket.connect(sys.wsUrl, carol.token),
     ]);
-    const joined = await api<{ id: string; memberCount: number }>(sys.baseUrl, 'POST', `/api/v1/rooms/${roomId}/join`, {
-      token: bob.token,
-    });
+    const joined = await api<{ id: string; memberCount: number }>(
+      sys.baseUrl,
+      'POST',
+      `/api/v1/rooms/${roomId}/join`,
+      {
+        token: bob.token,
+      },
+    );
     expect(joined.status).toBe(200);
     expect(joined.body).toMatchObject({ id: roomId, memberCount: 2 });
   }, 60_000);
@@ -67,13 +77,20 @@ describe('two people chat through gateway → RabbitMQ → services', () => {
   });
 
   it("tells the joiner's sockets about the new room, and the members about the joiner", async () => {
-    await bobWs.waitFor((f) => f.type === 'user.membership.added' && (f.room as { id: string }).id === roomId);
+    await bobWs.waitFor(
+      (f) => f.type === 'user.membership.added' && (f.room as { id: string }).id === roomId,
+    );
     const joined = await aliceWs.waitFor((f) => f.type === 'room.member.joined' && f.userId === bob.id);
     expect(joined).toMatchObject({ roomId, displayName: '민수', role: 'member' });
   });
 
   it('delivers a message to the other member once, with the seq the sender was acked', async () => {
-    const ack = await aliceWs.request({ type: 'message.send', roomId, clientMsgId: 'a-1', content: '안녕하세요 👋' });
+    const ack = await aliceWs.request({
+      type: 'message.send',
+      roomId,
+      clientMsgId: 'a-1',
+      content: '안녕하세요 👋',
+    });
     expect(ack).toMatchObject({ type: 'message.ack', duplicate: false });
     const message = ack.message as { id: string; seq: number; content: string; senderId: string };
     expect(message).toMatchObject({ seq: 1, content: '안녕하세요 👋', senderId: alice.id });
@@ -83,7 +100,9 @@ describe('two people chat through gateway → RabbitMQ → services', () => {
     await new Promise((r) => setTimeout(r, 200));
     expect(bobWs.ofType('message.created')).toHaveLength(1);
     // The sender's own socket gets the event too (their other devices rely on it).
-    await aliceWs.waitFor((f) => f.type === 'message.created' && (f.message as { id: string }).id === message.id);
+    await aliceWs.waitFor(
+      (f) => f.type === 'message.created' && (f.message as { id: string }).id === message.id,
+    );
     // Carol is not a member: nothing said in the room reaches her.
     expect(carolWs.ofType('message.created')).toHaveLength(0);
   });
@@ -102,7 +121,12 @@ describe('two people chat through gateway → RabbitMQ → services', () => {
 
   it('is idempotent by clientMsgId: a resend returns the same seq and stores nothing new', async () => {
     const before = await storedMessages();
-    const again = await aliceWs.request({ type: 'message.send', roomId, clientMsgId: 'a-1', content: '안녕하세요 👋' });
+    const again = await aliceWs.request({
+      type: 'message.send',
+      roomId,
+      clientMsgId: 'a-1',
+      content: '안녕하세요 👋',
+    });
     expect(again).toMatchObject({ type: 'message.ack', duplicate: true });
     expect((again.message as { seq: number }).seq).toBe(1);
     expect(await storedMessages()).toBe(before);
@@ -110,7 +134,12 @@ describe('two people chat through gateway → RabbitMQ → services', () => {
 
   it('pages history with before/after seq in both directions', async () => {
     for (let i = 2; i <= 5; i++) {
-      const ack = await bobWs.request({ type: 'message.send', roomId, clientMsgId: `b-${i}`, content: `message ${i}` });
+      const ack = await bobWs.request({
+        type: 'message.send',
+        roomId,
+        clientMsgId: `b-${i}`,
+        content: `message ${i}`,
+      });
       expect((ack.message as { seq: number }).seq).toBe(i);
     }
     const older = await api<{ messages: Array<{ seq: number }>; hasMore: boolean }>(
@@ -180,7 +209,12 @@ describe('two people chat through gateway → RabbitMQ → services', () => {
     it('a non-member sending to a room → room.not_member; nothing stored, nobody receives it', async () => {
       const before = await storedMessages();
       const bobCount = bobWs.ofType('message.created').length;
-      const err = await carolWs.request({ type: 'message.send', roomId, clientMsgId: 'c-1', content: 'let me in' });
+      const err = await carolWs.request({
+        type: 'message.send',
+        roomId,
+        clientMsgId: 'c-1',
+        content: 'let me in',
+      });
       expect(err).toMatchObject({ type: 'error', code: 'room.not_member' });
       await expectUsable(carolWs);
       expect(await storedMessages()).toBe(before);
@@ -204,14 +238,24 @@ describe('two people chat through gateway → RabbitMQ → services', () => {
     it('HTTP: no token → 401 auth.token_missing; bad body → 400 with details; bad id → 400', async () => {
       const noToken = await api(sys.baseUrl, 'GET', '/api/v1/rooms');
       expect(noToken).toMatchObject({ status: 401, body: { code: 'auth.token_missing' } });
-      const badBody = await api(sys.baseUrl, 'POST', '/api/v1/rooms', { token: alice.token, body: { name: 42, extra: true } });
+      const badBody = await api(sys.baseUrl, 'POST', '/api/v1/rooms', {
+        token: alice.token,
+        body: { name: 42, extra: true },
+      });
       expect(badBody.status).toBe(400);
       expect(badBody.body).toMatchObject({ code: 'common.validation_failed' });
-      const notJson = await api(sys.baseUrl, 'POST', '/api/v1/rooms', { token: alice.token, rawBody: '{"name":' });
+      const notJson = await api(sys.baseUrl, 'POST', '/api/v1/rooms', {
+        token: alice.token,
+        rawBody: '{"name":',
+      });
       expect(notJson).toMatchObject({ status: 400, body: { code: 'common.validation_failed' } });
-      const badId = await api(sys.baseUrl, 'GET', '/api/v1/rooms/not-a-uuid/messages', { token: alice.token });
+      const badId = await api(sys.baseUrl, 'GET', '/api/v1/rooms/not-a-uuid/messages', {
+        token: alice.token,
+      });
       expect(badId).toMatchObject({ status: 400, body: { code: 'common.validation_failed' } });
-      const badLimit = await api(sys.baseUrl, 'GET', `/api/v1/rooms/${roomId}/messages?limit=10000`, { token: alice.token });
+      const badLimit = await api(sys.baseUrl, 'GET', `/api/v1/rooms/${roomId}/messages?limit=10000`, {
+        token: alice.token,
+      });
       expect(badLimit).toMatchObject({ status: 400, body: { code: 'common.validation_failed' } });
     });
   });
@@ -219,7 +263,9 @@ describe('two people chat through gateway → RabbitMQ → services', () => {
   it('serves the OpenAPI document committed in docs/ (regenerate with npm run docs:openapi)', async () => {
     const served = await api(sys.baseUrl, 'GET', '/api/openapi.json');
     expect(served.status).toBe(200);
-    const committed = JSON.parse(readFileSync(join(__dirname, '../docs/openapi.json'), 'utf8')) as { paths: object };
+    const committed = JSON.parse(readFileSync(join(__dirname, '../docs/openapi.json'), 'utf8')) as {
+      paths: object;
+    };
     expect(served.body).toEqual(committed);
   });
 
@@ -230,4 +276,3 @@ describe('two people chat through gateway → RabbitMQ → services', () => {
     expect(metrics).toMatch(/happychat_gateway_connections \d+/);
   });
 });
-

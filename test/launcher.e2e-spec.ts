@@ -68,7 +68,8 @@ describe('npm start: the launcher runs the whole system', () => {
     launcher.stderr?.on('data', (c: Buffer) => (output += c.toString()));
     const deadline = Date.now() + 60_000;
     while (!output.includes('Happy Chat is running at')) {
-      if (launcher.exitCode !== null || Date.now() > deadline) throw new Error(`launcher did not come up:\n${output}`);
+      if (launcher.exitCode !== null || Date.now() > deadline)
+        throw new Error(`launcher did not come up:\n${output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }, 90_000);
@@ -89,16 +90,26 @@ describe('npm start: the launcher runs the whole system', () => {
   it('every service answers health and metrics', async () => {
     for (const port of Object.values(ports)) {
       expect((await fetch(`http://127.0.0.1:${port}/health/ready`)).status).toBe(200);
-      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain('process_cpu_user_seconds_total');
+      expect(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text()).toContain(
+        'process_cpu_user_seconds_total',
+      );
     }
   });
 
   it('carries a message through the four processes', async () => {
     const base = `http://127.0.0.1:${ports.gateway}`;
     const user = await registerUser(base, '행복이');
-    const room = await api<{ id: string }>(base, 'POST', '/api/v1/rooms', { token: user.token, body: { name: 'launch' } });
+    const room = await api<{ id: string }>(base, 'POST', '/api/v1/rooms', {
+      token: user.token,
+      body: { name: 'launch' },
+    });
     const ws = await TestSocket.connect(`ws://127.0.0.1:${ports.gateway}/ws`, user.token);
-    const ack = await ws.request({ type: 'message.send', roomId: room.body.id, clientMsgId: 'l-1', content: '됐다 🎉' });
+    const ack = await ws.request({
+      type: 'message.send',
+      roomId: room.body.id,
+      clientMsgId: 'l-1',
+      content: '됐다 🎉',
+    });
     expect(ack).toMatchObject({ type: 'message.ack', message: { seq: 1, content: '됐다 🎉' } });
     await ws.close();
   });

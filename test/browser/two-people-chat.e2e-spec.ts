@@ -10,7 +10,7 @@ const SHOTS = resolve(__dirname, '../../test-results/screenshots');
 describe('browser: two people chat live', () => {
   let sys: RunningSystem;
   let browser: Browser;
-  let contexts: BrowserContext[] = [];
+  const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
@@ -55,7 +55,9 @@ describe('browser: two people chat live', () => {
 
     await minsu.getByTestId('composer-input').fill('반가워요! <img src=x onerror=alert(1)>');
     await minsu.getByTestId('composer-send').click();
-    const onAlice = alice.getByTestId('message-content').filter({ hasText: '반가워요! <img src=x onerror=alert(1)>' });
+    const onAlice = alice
+      .getByTestId('message-content')
+      .filter({ hasText: '반가워요! <img src=x onerror=alert(1)>' });
     await until(() => onAlice.count(), 1);
     // Shown as text: no element was injected.
     expect(await alice.locator('[data-testid="message-content"] img').count()).toBe(0);
@@ -63,7 +65,9 @@ describe('browser: two people chat live', () => {
     // Both see the conversation in the same order, each message once.
     for (const page of [alice, minsu]) {
       await until(() => page.getByTestId('message').count(), 2);
-      const seqs = await page.getByTestId('message').evaluateAll((els) => els.map((e) => e.getAttribute('data-seq')));
+      const seqs = await page
+        .getByTestId('message')
+        .evaluateAll((els) => els.map((e) => e.getAttribute('data-seq')));
       expect(seqs).toEqual(['1', '2']);
     }
 

@@ -6,15 +6,30 @@ export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Debian's Chromium, headless; never a downloaded browser. `.ci/run` installs it when missing. */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
-    throw new Error(`${CHROMIUM_PATH} not found: run 'apt-get install -y chromium' (scripts/ensure-services.sh does)`);
+    throw new Error(
+      `${CHROMIUM_PATH} not found: run 'apt-get install -y chromium' (scripts/ensure-services.sh does)`,
+    );
   }
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
-    args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-sync', '--disable-component-update'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-sync',
+      '--disable-component-update',
+    ],
   });
 }
 
-export async function signUp(page: Page, baseUrl: string, username: string, displayName: string): Promise<void> {
+export async function signUp(
+  page: Page,
+  baseUrl: string,
+  username: string,
+  displayName: string,
+): Promise<void> {
   await page.goto(baseUrl);
   await page.getByTestId('auth-toggle').click();
   await page.getByTestId('auth-username').fill(username);

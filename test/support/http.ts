@@ -35,10 +35,19 @@ export interface TestUser {
   token: string;
 }
 
-export async function registerUser(baseUrl: string, username: string, displayName?: string): Promise<TestUser> {
-  const res = await api<{ user: { id: string; username: string }; accessToken: string }>(baseUrl, 'POST', '/api/v1/auth/register', {
-    body: { username, password: 'correct horse battery staple', ...(displayName ? { displayName } : {}) },
-  });
+export async function registerUser(
+  baseUrl: string,
+  username: string,
+  displayName?: string,
+): Promise<TestUser> {
+  const res = await api<{ user: { id: string; username: string }; accessToken: string }>(
+    baseUrl,
+    'POST',
+    '/api/v1/auth/register',
+    {
+      body: { username, password: 'correct horse battery staple', ...(displayName ? { displayName } : {}) },
+    },
+  );
   if (res.status !== 201) throw new Error(`register ${username}: ${res.status} ${JSON.stringify(res.body)}`);
   return { id: res.body.user.id, username: res.body.user.username, token: res.body.accessToken };
 }

@@ -6,7 +6,8 @@ import { Client } from 'pg';
 const exec = promisify(execFile);
 
 /** Where the real services are; override for other machines. Tests never mock them. */
-export const TEST_PG_ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+export const TEST_PG_ADMIN_URL =
+  process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 export const TEST_AMQP_BASE = process.env.TEST_AMQP_BASE ?? 'amqp://guest:guest@127.0.0.1:5672';
 export const TEST_MONGO_URL = process.env.TEST_MONGO_URL ?? process.env.MONGO_URL;
 

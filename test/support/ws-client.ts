@@ -30,7 +30,11 @@ export class TestSocket {
       ws.once('unexpected-response', (_req, res) => {
         let body = '';
         res.on('data', (c: Buffer) => (body += c.toString()));
-        res.on('end', () => reject(Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode, body })));
+        res.on('end', () =>
+          reject(
+            Object.assign(new Error(`upgrade refused: ${res.statusCode}`), { status: res.statusCode, body }),
+          ),
+        );
       });
       ws.once('error', reject);
       ws.once('open', () => resolve());
@@ -70,7 +74,11 @@ export class TestSocket {
       };
       const timer = setTimeout(() => {
         cleanup();
-        reject(new Error(`no matching frame within ${timeoutMs} ms; got: ${JSON.stringify(this.frames.map((f) => f.type))}`));
+        reject(
+          new Error(
+            `no matching frame within ${timeoutMs} ms; got: ${JSON.stringify(this.frames.map((f) => f.type))}`,
+          ),
+        );
       }, timeoutMs);
       const cleanup = () => {
         clearTimeout(timer);

@@ -29,7 +29,11 @@ export class GatewayAppModule {
         RealtimeModule,
       ],
       controllers: [AuthController, MeController, RoomsController, MessagesController],
-      providers: [{ provide: GatewayConfig, useValue: config }, AccessTokenGuard, { provide: APP_FILTER, useClass: AppExceptionFilter }],
+      providers: [
+        { provide: GatewayConfig, useValue: config },
+        AccessTokenGuard,
+        { provide: APP_FILTER, useClass: AppExceptionFilter },
+      ],
       exports: [GatewayConfig],
     };
   }

@@ -25,7 +25,9 @@ export function configureGateway(app: INestApplication, config: GatewayConfig): 
   http.disable('x-powered-by');
   http.use(securityHeaders);
   http.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT });
-  const origins = config.CORS_ORIGINS.split(',').map((s) => s.trim()).filter(Boolean);
+  const origins = config.CORS_ORIGINS.split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (origins.length > 0) http.enableCors({ origin: origins, credentials: false });
   applyApiPrefix(http);
   http.useGlobalPipes(strictValidationPipe);

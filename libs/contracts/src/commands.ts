@@ -1,13 +1,18 @@
-import { Equals, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min } from 'class-validator';
+import {
+  Equals,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
 import { Limits } from './limits';
 import { IsWellFormedText, MaxCodePoints } from './validators';
-import type {
-  AuthResultView,
-  MessagePageView,
-  RoomDetailView,
-  RoomView,
-  SendResultView,
-} from './views';
+import type { AuthResultView, MessagePageView, RoomDetailView, RoomView, SendResultView } from './views';
 
 /**
  * Commands travel as RPC requests on the `happychat.commands` exchange, routed by `type`.
@@ -58,7 +63,10 @@ export class CreateRoomCommand {
   @IsId() actorId: string;
   @IsString() @IsWellFormedText() @Length(1, Limits.DISPLAY_NAME_MAX * 4) actorName: string;
   @IsIn(['group']) kind: 'group';
-  @IsString() @IsWellFormedText() @Matches(/\S/, { message: 'name must not be blank' }) @MaxCodePoints(Limits.ROOM_NAME_MAX)
+  @IsString()
+  @IsWellFormedText()
+  @Matches(/\S/, { message: 'name must not be blank' })
+  @MaxCodePoints(Limits.ROOM_NAME_MAX)
   name: string;
 }
 
@@ -100,10 +108,15 @@ export class SendMessageCommand {
   @Equals(1) v: 1;
   @IsId() actorId: string;
   @IsId() roomId: string;
-  @IsString() @Length(1, Limits.CLIENT_MSG_ID_MAX) @Matches(/^[\x21-\x7e]+$/, { message: 'clientMsgId must be printable ASCII' })
+  @IsString()
+  @Length(1, Limits.CLIENT_MSG_ID_MAX)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'clientMsgId must be printable ASCII' })
   clientMsgId: string;
   @IsIn(['text']) kind: 'text';
-  @IsString() @IsWellFormedText() @Matches(/\S/, { message: 'content must not be blank' }) @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
+  @IsString()
+  @IsWellFormedText()
+  @Matches(/\S/, { message: 'content must not be blank' })
+  @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
   content: string;
 }
 
@@ -171,4 +184,7 @@ export const CommandClasses = {
 } as const;
 
 /** Payload of a command as a caller builds it: everything but the `type`/`v` envelope. */
-export type CommandInput<C extends CommandType> = Omit<InstanceType<(typeof CommandClasses)[C]>, 'type' | 'v'>;
+export type CommandInput<C extends CommandType> = Omit<
+  InstanceType<(typeof CommandClasses)[C]>,
+  'type' | 'v'
+>;

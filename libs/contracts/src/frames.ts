@@ -29,10 +29,15 @@ export class MessageSendFrame {
   @Equals(ClientFrames.MESSAGE_SEND) type: typeof ClientFrames.MESSAGE_SEND;
   @IsString() @RequestId() id: string;
   @IsUUID('all') roomId: string;
-  @IsString() @Length(1, Limits.CLIENT_MSG_ID_MAX) @Matches(/^[\x21-\x7e]+$/, { message: 'clientMsgId must be printable ASCII' })
+  @IsString()
+  @Length(1, Limits.CLIENT_MSG_ID_MAX)
+  @Matches(/^[\x21-\x7e]+$/, { message: 'clientMsgId must be printable ASCII' })
   clientMsgId: string;
   @IsOptional() @IsIn(['text']) kind?: 'text';
-  @IsString() @IsWellFormedText() @Matches(/\S/, { message: 'content must not be blank' }) @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
+  @IsString()
+  @IsWellFormedText()
+  @Matches(/\S/, { message: 'content must not be blank' })
+  @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
   content: string;
 }
 

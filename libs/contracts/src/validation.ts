@@ -42,7 +42,10 @@ export function parseContract<T extends object>(cls: Ctor<T>, plain: unknown): T
   });
   if (errors.length > 0) {
     const details = flatten(errors);
-    throw new ContractValidationError(`Invalid ${cls.name}: ${details.map((d) => `${d.field}: ${d.reason}`).join('; ')}`, details);
+    throw new ContractValidationError(
+      `Invalid ${cls.name}: ${details.map((d) => `${d.field}: ${d.reason}`).join('; ')}`,
+      details,
+    );
   }
   return instance;
 }

@@ -73,10 +73,17 @@ export class AmqpConnection {
     await new Promise<void>((resolve, reject) => {
       try {
         channel.publish(exchange, routingKey, content, opts, (err) =>
-          err ? reject(new AppException(CommonErrorCode.SERVICE_UNAVAILABLE, 'Broker refused the message')) : resolve(),
+          err
+            ? reject(new AppException(CommonErrorCode.SERVICE_UNAVAILABLE, 'Broker refused the message'))
+            : resolve(),
         );
       } catch (err) {
-        reject(new AppException(CommonErrorCode.SERVICE_UNAVAILABLE, `Broker unavailable: ${(err as Error).message}`));
+        reject(
+          new AppException(
+            CommonErrorCode.SERVICE_UNAVAILABLE,
+            `Broker unavailable: ${(err as Error).message}`,
+          ),
+        );
       }
     });
     // The broker sends basic.return before the confirm, so the outcome is known here.
@@ -86,7 +93,8 @@ export class AmqpConnection {
 
   /** A plain channel on the current connection, for callers that manage their own lifecycle. */
   async createChannel(): Promise<Channel> {
-    if (!this.model) throw new AppException(CommonErrorCode.SERVICE_UNAVAILABLE, 'Message broker unavailable');
+    if (!this.model)
+      throw new AppException(CommonErrorCode.SERVICE_UNAVAILABLE, 'Message broker unavailable');
     return this.model.createChannel();
   }
 
@@ -120,13 +128,17 @@ export class AmqpConnection {
 
   private async waitForPublisher(): Promise<ConfirmChannel> {
     await this.waitForConnection(5_000);
-    if (!this.publisher) throw new AppException(CommonErrorCode.SERVICE_UNAVAILABLE, 'Message broker unavailable');
+    if (!this.publisher)
+      throw new AppException(CommonErrorCode.SERVICE_UNAVAILABLE, 'Message broker unavailable');
     return this.publisher;
   }
 
   private async connectOnce(): Promise<void> {
     // noDelay: with Nagle's algorithm on, every request/reply round trip waited ~40 ms for an ACK.
-    const model = await connect(this.url, { clientProperties: { connection_name: this.connectionName }, noDelay: true });
+    const model = await connect(this.url, {
+      clientProperties: { connection_name: this.connectionName },
+      noDelay: true,
+    });
     model.on('error', (err: Error) => this.logger.warn(`connection error: ${err.message}`));
     model.on('close', () => {
       if (this.model !== model) return;

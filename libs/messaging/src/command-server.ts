@@ -106,7 +106,10 @@ export class CommandServer {
     } catch (err) {
       const payload = toErrorPayload(err);
       if (payload.code === CommonErrorCode.INTERNAL) {
-        this.logger.error({ msg: `${type} failed`, correlationId, err: (err as Error)?.message }, (err as Error)?.stack);
+        this.logger.error(
+          { msg: `${type} failed`, correlationId, err: (err as Error)?.message },
+          (err as Error)?.stack,
+        );
         if (!msg.fields.redelivered) {
           // One more try, possibly on another instance (a failover, a deadlock victim).
           settle(() => ch.nack(msg, false, true));

@@ -18,6 +18,10 @@ export class EventPublisher {
   }
 
   private async send(exchange: string, key: string, event: DomainEvent): Promise<void> {
-    await this.amqp.publish(exchange, key, event, { type: event.type, messageId: event.eventId, persistent: false });
+    await this.amqp.publish(exchange, key, event, {
+      type: event.type,
+      messageId: event.eventId,
+      persistent: false,
+    });
   }
 }

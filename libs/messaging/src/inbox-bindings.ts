@@ -26,11 +26,15 @@ export class InboxBindings {
 
   async bindRoom(userId: string, roomId: string): Promise<void> {
     await this.ensureInbox(userId);
-    await this.run((ch) => ch.bindExchange(inboxExchange(userId), Exchanges.ROOM_EVENTS, RoutingKeys.roomBinding(roomId)));
+    await this.run((ch) =>
+      ch.bindExchange(inboxExchange(userId), Exchanges.ROOM_EVENTS, RoutingKeys.roomBinding(roomId)),
+    );
   }
 
   async unbindRoom(userId: string, roomId: string): Promise<void> {
-    await this.run((ch) => ch.unbindExchange(inboxExchange(userId), Exchanges.ROOM_EVENTS, RoutingKeys.roomBinding(roomId)));
+    await this.run((ch) =>
+      ch.unbindExchange(inboxExchange(userId), Exchanges.ROOM_EVENTS, RoutingKeys.roomBinding(roomId)),
+    );
   }
 
   async attachQueue(queue: string, userId: string): Promise<void> {

@@ -21,7 +21,11 @@ describe('messaging against a real RabbitMQ', () => {
     client = new AmqpConnection(vhost.url, 'test-client');
     await Promise.all([server.start(), client.start()]);
     commands = new CommandServer(server, Queues.HISTORY_COMMANDS, 8);
-    commands.register(Commands.HISTORY_PAGE, async (p) => ({ messages: [], hasMore: false, echo: (p as { roomId: string }).roomId }));
+    commands.register(Commands.HISTORY_PAGE, async (p) => ({
+      messages: [],
+      hasMore: false,
+      echo: (p as { roomId: string }).roomId,
+    }));
     commands.register(Commands.HISTORY_APPEND, async () => {
       throw new AppException(RoomErrorCode.NOT_MEMBER, 'You are not a member of this room');
     });
@@ -81,7 +85,13 @@ describe('messaging against a real RabbitMQ', () => {
     await inbox.attachQueue(q, alice);
     await inbox.attachQueue(q, bob);
     const got: string[] = [];
-    await ch.consume(q, (m) => m && got.push(`${m.fields.exchange}|${m.fields.routingKey}|${JSON.parse(m.content.toString()).eventId}`), { noAck: true });
+    await ch.consume(
+      q,
+      (m) =>
+        m &&
+        got.push(`${m.fields.exchange}|${m.fields.routingKey}|${JSON.parse(m.content.toString()).eventId}`),
+      { noAck: true },
+    );
     const event = (id: string) => ({
       type: 'room.member.joined' as const,
       v: 1 as const,

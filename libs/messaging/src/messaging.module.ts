@@ -34,7 +34,9 @@ export interface MessagingOptions {
 export const MESSAGING_OPTIONS = Symbol('MESSAGING_OPTIONS');
 
 @Injectable()
-class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown {
+class MessagingLifecycle
+  implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown, OnApplicationShutdown
+{
   constructor(
     @Inject(MESSAGING_OPTIONS) private readonly options: MessagingOptions,
     private readonly amqp: AmqpConnection,
@@ -62,7 +64,8 @@ class MessagingLifecycle implements OnModuleInit, OnApplicationBootstrap, Before
         const method = instance[name] as (...args: unknown[]) => Promise<unknown>;
         const type = this.reflector.get<CommandType | undefined>(COMMAND_HANDLER, method);
         if (!type) continue;
-        if (!expected.has(type)) throw new Error(`${type} is not routed to ${this.options.commandQueue} (see CommandRoutes)`);
+        if (!expected.has(type))
+          throw new Error(`${type} is not routed to ${this.options.commandQueue} (see CommandRoutes)`);
         this.commands.register(type, method.bind(instance) as CommandFn);
         expected.delete(type);
       }
@@ -88,15 +91,28 @@ export class MessagingModule {
     const providers = [
       { provide: MESSAGING_OPTIONS, useValue: options },
       { provide: AmqpConnection, useFactory: () => new AmqpConnection(options.url, options.connectionName) },
-      { provide: RpcClient, inject: [AmqpConnection], useFactory: (a: AmqpConnection) => new RpcClient(a, options.rpcTimeoutMs) },
-      { provide: EventPublisher, inject: [AmqpConnection], useFactory: (a: AmqpConnection) => new EventPublisher(a) },
-      { provide: InboxBindings, inject: [AmqpConnection], useFactory: (a: AmqpConnection) => new InboxBindings(a) },
+      {
+        provide: RpcClient,
+        inject: [AmqpConnection],
+        useFactory: (a: AmqpConnection) => new RpcClient(a, options.rpcTimeoutMs),
+      },
+      {
+        provide: EventPublisher,
+        inject: [AmqpConnection],
+        useFactory: (a: AmqpConnection) => new EventPublisher(a),
+      },
+      {
+        provide: InboxBindings,
+        inject: [AmqpConnection],
+        useFactory: (a: AmqpConnection) => new InboxBindings(a),
+      },
       ...(options.commandQueue
         ? [
             {
               provide: CommandServer,
               inject: [AmqpConnection],
-              useFactory: (a: AmqpConnection) => new CommandServer(a, options.commandQueue as string, options.prefetch),
+              useFactory: (a: AmqpConnection) =>
+                new CommandServer(a, options.commandQueue as string, options.prefetch),
             },
           ]
         : []),

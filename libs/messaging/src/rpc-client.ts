@@ -48,12 +48,21 @@ export class RpcClient {
       ch.on('close', () => {
         if (this.channel === ch) this.channel = undefined;
         // Replies for these would arrive on a channel that no longer exists.
-        this.failAll(new AppException(CommonErrorCode.SERVICE_UNAVAILABLE, 'Lost connection to the message broker'));
+        this.failAll(
+          new AppException(CommonErrorCode.SERVICE_UNAVAILABLE, 'Lost connection to the message broker'),
+        );
       });
       ch.on('return', (msg: ConsumeMessage) => {
         const id = msg.properties.correlationId as string | undefined;
         const type = msg.properties.type as string | undefined;
-        if (id) this.settle(id, new AppException(CommonErrorCode.SERVICE_UNAVAILABLE, `No service handles ${type ?? 'this command'}`));
+        if (id)
+          this.settle(
+            id,
+            new AppException(
+              CommonErrorCode.SERVICE_UNAVAILABLE,
+              `No service handles ${type ?? 'this command'}`,
+            ),
+          );
       });
       await ch.consume(REPLY_TO, (msg) => msg && this.onReply(msg), { noAck: true });
       this.channel = ch;
@@ -73,7 +82,11 @@ export class RpcClient {
     const body = Buffer.from(JSON.stringify({ ...input, type, v: 1 }));
     const result = new Promise<CommandResults[C]>((resolve, reject) => {
       const timer = setTimeout(
-        () => this.settle(correlationId, new AppException(CommonErrorCode.UPSTREAM_TIMEOUT, `${type} timed out after ${timeoutMs} ms`)),
+        () =>
+          this.settle(
+            correlationId,
+            new AppException(CommonErrorCode.UPSTREAM_TIMEOUT, `${type} timed out after ${timeoutMs} ms`),
+          ),
         timeoutMs,
       );
       this.pending.set(correlationId, { resolve: resolve as (v: unknown) => void, reject, timer });

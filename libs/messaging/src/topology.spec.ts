@@ -5,7 +5,9 @@ import { buildDefinitions, CommandRoutes } from './topology';
 
 describe('broker topology', () => {
   it('rabbitmq/definitions.json mirrors the declared topology (regenerate with npm run definitions)', () => {
-    const file = JSON.parse(readFileSync(join(__dirname, '../../../rabbitmq/definitions.json'), 'utf8')) as unknown;
+    const file = JSON.parse(
+      readFileSync(join(__dirname, '../../../rabbitmq/definitions.json'), 'utf8'),
+    ) as unknown;
     expect(file).toEqual(buildDefinitions());
   });
 

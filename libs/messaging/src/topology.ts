@@ -89,7 +89,13 @@ export function buildDefinitions(vhost = '/'): Record<string, unknown> {
         auto_delete: false,
         arguments: COMMAND_QUEUE_ARGUMENTS,
       })),
-      { name: Queues.DEAD_LETTER, vhost, durable: true, auto_delete: false, arguments: DEAD_LETTER_QUEUE_ARGUMENTS },
+      {
+        name: Queues.DEAD_LETTER,
+        vhost,
+        durable: true,
+        auto_delete: false,
+        arguments: DEAD_LETTER_QUEUE_ARGUMENTS,
+      },
     ],
     bindings: [
       ...Object.entries(CommandRoutes).flatMap(([queue, keys]) =>

@@ -14,7 +14,8 @@ export class AccessTokenGuard implements CanActivate {
   canActivate(ctx: ExecutionContext): boolean {
     const req = ctx.switchToHttp().getRequest<AuthedRequest>();
     const header = req.headers.authorization;
-    if (!header) throw new AppException(AuthErrorCode.TOKEN_MISSING, 'Authorization: Bearer <token> required');
+    if (!header)
+      throw new AppException(AuthErrorCode.TOKEN_MISSING, 'Authorization: Bearer <token> required');
     const [scheme, token] = header.split(' ');
     if (scheme?.toLowerCase() !== 'bearer' || !token) {
       throw new AppException(AuthErrorCode.TOKEN_INVALID, 'Authorization header must be "Bearer <token>"');

@@ -28,7 +28,8 @@ export class AppExceptionFilter implements ExceptionFilter {
       body = err.toPayload();
     } else if (err instanceof HttpException) {
       status = err.getStatus();
-      const code = HTTP_CODE[status] ?? (status >= 500 ? CommonErrorCode.INTERNAL : CommonErrorCode.VALIDATION_FAILED);
+      const code =
+        HTTP_CODE[status] ?? (status >= 500 ? CommonErrorCode.INTERNAL : CommonErrorCode.VALIDATION_FAILED);
       body = { code, message: status === 404 ? 'Not found' : err.message };
     } else if ((err as { type?: string; status?: number })?.type === 'entity.too.large') {
       status = 413;
@@ -41,7 +42,8 @@ export class AppExceptionFilter implements ExceptionFilter {
       status = 500;
       body = { code: CommonErrorCode.INTERNAL, message: 'Internal error' };
     }
-    if (status >= 500 && err instanceof AppException) this.logger.warn({ msg: 'upstream error', code: err.code });
+    if (status >= 500 && err instanceof AppException)
+      this.logger.warn({ msg: 'upstream error', code: err.code });
     res.status(status).json(body);
   }
 }

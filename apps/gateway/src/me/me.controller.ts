@@ -19,6 +19,12 @@ export class MeController {
   @Get()
   @ApiOperation({ summary: 'Who the access token belongs to' })
   me(@CurrentUser() user: AccessClaims): SessionUserView {
-    return { id: user.sub, username: user.username, displayName: user.name, role: user.role, sessionId: user.sid };
+    return {
+      id: user.sub,
+      username: user.username,
+      displayName: user.name,
+      role: user.role,
+      sessionId: user.sid,
+    };
   }
 }

@@ -15,7 +15,7 @@ export class MessagesController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Get()
-  @ApiOperation({ summary: 'Page through a room\'s history (ascending seq); no cursor = newest page' })
+  @ApiOperation({ summary: "Page through a room's history (ascending seq); no cursor = newest page" })
   @ApiResponse({ status: 200, description: 'MessagePageView {messages, hasMore}' })
   @ApiResponse({ status: 403, description: 'room.not_member' })
   list(

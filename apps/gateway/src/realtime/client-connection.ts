@@ -48,7 +48,10 @@ export class ClientConnection {
 
   /** Token bucket: true when the frame may be processed. */
   takeFrameToken(now = Date.now()): boolean {
-    this.tokens = Math.min(this.limits.burst, this.tokens + ((now - this.tokensAt) / 1000) * this.limits.framesPerSecond);
+    this.tokens = Math.min(
+      this.limits.burst,
+      this.tokens + ((now - this.tokensAt) / 1000) * this.limits.framesPerSecond,
+    );
     this.tokensAt = now;
     if (this.tokens < 1) return false;
     this.tokens -= 1;
@@ -60,7 +63,8 @@ export class ClientConnection {
   }
 
   close(code: number, reason: string): void {
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING)
+      this.ws.close(code, reason);
   }
 
   terminate(): void {

@@ -43,7 +43,9 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
   ) {
     this.instanceId = config.GATEWAY_INSTANCE_ID || uuidv7();
     this.queue = gatewayQueue(this.instanceId);
-    this.deliveries = metrics.counter('happychat_gateway_deliveries_total', 'Frames pushed to sockets', ['kind']);
+    this.deliveries = metrics.counter('happychat_gateway_deliveries_total', 'Frames pushed to sockets', [
+      'kind',
+    ]);
   }
 
   async onModuleInit(): Promise<void> {
@@ -98,7 +100,8 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
       // Events published while we were cut off are gone from the broker; sockets reconnect and
       // resync from history, which re-attaches their inboxes to this new queue.
       this.attached.clear();
-      for (const conn of this.directory.allConnections()) conn.close(WsCloseCodes.GOING_AWAY, 'broker reconnected: resync');
+      for (const conn of this.directory.allConnections())
+        conn.close(WsCloseCodes.GOING_AWAY, 'broker reconnected: resync');
     }
     this.connectedBefore = true;
   }
@@ -137,9 +140,11 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
     const prev = this.userOps.get(userId) ?? Promise.resolve();
     const next = prev.catch(() => undefined).then(op);
     this.userOps.set(userId, next);
-    void next.finally(() => {
-      if (this.userOps.get(userId) === next) this.userOps.delete(userId);
-    }).catch(() => undefined);
+    void next
+      .finally(() => {
+        if (this.userOps.get(userId) === next) this.userOps.delete(userId);
+      })
+      .catch(() => undefined);
     return next;
   }
 }

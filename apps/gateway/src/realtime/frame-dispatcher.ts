@@ -22,7 +22,11 @@ import { ClientConnection } from './client-connection';
 export class FrameDispatcher {
   constructor(private readonly rpc: RpcClient) {}
 
-  async handle(conn: ClientConnection, data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): Promise<void> {
+  async handle(
+    conn: ClientConnection,
+    data: Buffer | ArrayBuffer | Buffer[],
+    isBinary: boolean,
+  ): Promise<void> {
     if (isBinary) {
       conn.sendError({ code: GatewayErrorCode.BINARY_NOT_SUPPORTED, message: 'Send JSON text frames' });
       return;
@@ -31,7 +35,9 @@ export class FrameDispatcher {
       conn.sendError({ code: CommonErrorCode.RATE_LIMITED, message: 'Too many frames: slow down' });
       return;
     }
-    const text = Buffer.isBuffer(data) ? data.toString('utf8') : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const text = Buffer.isBuffer(data)
+      ? data.toString('utf8')
+      : Buffer.from(data as ArrayBuffer).toString('utf8');
     let frame: unknown;
     try {
       frame = JSON.parse(text);
@@ -40,17 +46,25 @@ export class FrameDispatcher {
       return;
     }
     if (!frame || typeof frame !== 'object' || Array.isArray(frame)) {
-      conn.sendError({ code: GatewayErrorCode.MALFORMED_FRAME, message: 'Frame must be a JSON object with a "type"' });
+      conn.sendError({
+        code: GatewayErrorCode.MALFORMED_FRAME,
+        message: 'Frame must be a JSON object with a "type"',
+      });
       return;
     }
     const { type, id: rawId } = frame as { type?: unknown; id?: unknown };
-    const id = typeof rawId === 'string' && rawId.length > 0 && rawId.length <= Limits.REQUEST_ID_MAX ? rawId : undefined;
-    const cls = typeof type === 'string' ? (ClientFrameClasses as Record<string, new () => object>)[type] : undefined;
+    const id =
+      typeof rawId === 'string' && rawId.length > 0 && rawId.length <= Limits.REQUEST_ID_MAX
+        ? rawId
+        : undefined;
+    const cls =
+      typeof type === 'string' ? (ClientFrameClasses as Record<string, new () => object>)[type] : undefined;
     if (!cls) {
       conn.sendError({
         id,
         code: GatewayErrorCode.UNKNOWN_FRAME_TYPE,
-        message: typeof type === 'string' ? `Unknown frame type "${type.slice(0, 64)}"` : 'Frame has no "type"',
+        message:
+          typeof type === 'string' ? `Unknown frame type "${type.slice(0, 64)}"` : 'Frame has no "type"',
       });
       return;
     }
@@ -58,7 +72,10 @@ export class FrameDispatcher {
       const parsed = parseContract(cls, frame);
       await this.route(conn, parsed);
     } catch (err) {
-      const payload = err instanceof ContractValidationError ? { code: err.code, message: err.message, details: err.details } : toErrorPayload(err);
+      const payload =
+        err instanceof ContractValidationError
+          ? { code: err.code, message: err.message, details: err.details }
+          : toErrorPayload(err);
       conn.sendError({ id, ...payload });
     }
   }

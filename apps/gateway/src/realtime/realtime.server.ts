@@ -57,7 +57,9 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       perMessageDeflate: false,
       handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
     });
-    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.onUpgrade(req, socket, head));
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.onUpgrade(req, socket, head),
+    );
     const interval = this.config.WS_HEARTBEAT_INTERVAL_MS;
     this.heartbeat = setInterval(() => this.checkHeartbeats(interval), interval);
     this.heartbeat.unref();
@@ -67,7 +69,8 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
   async beforeApplicationShutdown(): Promise<void> {
     this.accepting = false;
     clearInterval(this.heartbeat);
-    for (const conn of this.delivery.directory.allConnections()) conn.close(WsCloseCodes.GOING_AWAY, 'server restarting');
+    for (const conn of this.delivery.directory.allConnections())
+      conn.close(WsCloseCodes.GOING_AWAY, 'server restarting');
     await new Promise<void>((resolve) => (this.wss ? this.wss.close(() => resolve()) : resolve()));
   }
 
@@ -77,7 +80,11 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       socket.destroy();
       return;
     }
-    if (!this.accepting) return this.refuse(socket, 503, { code: CommonErrorCode.SERVICE_UNAVAILABLE, message: 'Server restarting' });
+    if (!this.accepting)
+      return this.refuse(socket, 503, {
+        code: CommonErrorCode.SERVICE_UNAVAILABLE,
+        message: 'Server restarting',
+      });
     if (!this.originAllowed(req)) {
       return this.refuse(socket, 403, { code: AuthErrorCode.FORBIDDEN, message: 'Origin not allowed' });
     }
@@ -86,14 +93,24 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       .map((s) => s.trim());
     const tokenEntry = offered.find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX));
     if (!offered.includes(WS_PROTOCOL)) {
-      return this.refuse(socket, 400, { code: CommonErrorCode.VALIDATION_FAILED, message: `Subprotocol ${WS_PROTOCOL} required` });
+      return this.refuse(socket, 400, {
+        code: CommonErrorCode.VALIDATION_FAILED,
+        message: `Subprotocol ${WS_PROTOCOL} required`,
+      });
     }
     let claims: AccessClaims;
     try {
-      if (!tokenEntry) throw new AppException(AuthErrorCode.TOKEN_MISSING, `Send the access token as subprotocol ${WS_TOKEN_PROTOCOL_PREFIX}<token>`);
+      if (!tokenEntry)
+        throw new AppException(
+          AuthErrorCode.TOKEN_MISSING,
+          `Send the access token as subprotocol ${WS_TOKEN_PROTOCOL_PREFIX}<token>`,
+        );
       claims = verifyAccessToken(tokenEntry.slice(WS_TOKEN_PROTOCOL_PREFIX.length), this.config.JWT_SECRET);
     } catch (err) {
-      const e = err instanceof AppException ? err : new AppException(AuthErrorCode.TOKEN_INVALID, 'Access token is not valid');
+      const e =
+        err instanceof AppException
+          ? err
+          : new AppException(AuthErrorCode.TOKEN_INVALID, 'Access token is not valid');
       return this.refuse(socket, 401, e.toPayload());
     }
     this.wss?.handleUpgrade(req, socket, head, (ws) => void this.onConnection(ws, claims));
@@ -116,7 +133,8 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     ws.on('error', (err) => this.logger.debug(`socket ${conn.id}: ${err.message}`));
     ws.on('close', () => {
       this.connections.dec();
-      if (directory.removeConnection(conn)) void this.delivery.detachIfIdle(conn.userId).catch(() => undefined);
+      if (directory.removeConnection(conn))
+        void this.delivery.detachIfIdle(conn.userId).catch(() => undefined);
     });
     directory.addConnection(conn);
     this.connections.inc();
@@ -163,7 +181,9 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
 
   private refuse(socket: Duplex, status: number, body: ErrorPayload): void {
     const json = JSON.stringify(body);
-    const reason = { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' }[status] ?? 'Error';
+    const reason =
+      { 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 503: 'Service Unavailable' }[status] ??
+      'Error';
     socket.end(
       `HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(json)}\r\nConnection: close\r\n\r\n${json}`,
     );

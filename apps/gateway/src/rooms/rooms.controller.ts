@@ -18,7 +18,12 @@ export class RoomsController {
   @ApiOperation({ summary: 'Create a group room; the caller becomes its owner' })
   @ApiResponse({ status: 201, description: 'RoomView' })
   create(@CurrentUser() user: AccessClaims, @Body() dto: CreateRoomDto): Promise<RoomView> {
-    return this.rpc.request(Commands.ROOM_CREATE, { actorId: user.sub, actorName: user.name, kind: 'group', name: dto.name });
+    return this.rpc.request(Commands.ROOM_CREATE, {
+      actorId: user.sub,
+      actorName: user.name,
+      kind: 'group',
+      name: dto.name,
+    });
   }
 
   @Get()
@@ -31,7 +36,10 @@ export class RoomsController {
   @ApiOperation({ summary: 'A room with its members (members only)' })
   @ApiResponse({ status: 403, description: 'room.not_member' })
   @ApiResponse({ status: 404, description: 'room.not_found' })
-  get(@CurrentUser() user: AccessClaims, @Param('roomId', uuidParam) roomId: string): Promise<RoomDetailView> {
+  get(
+    @CurrentUser() user: AccessClaims,
+    @Param('roomId', uuidParam) roomId: string,
+  ): Promise<RoomDetailView> {
     return this.rpc.request(Commands.ROOM_GET, { actorId: user.sub, roomId });
   }
 
@@ -43,4 +51,3 @@ export class RoomsController {
     return this.rpc.request(Commands.ROOM_JOIN, { actorId: user.sub, actorName: user.name, roomId });
   }
 }
-

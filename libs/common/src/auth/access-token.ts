@@ -15,7 +15,11 @@ export interface AccessClaims {
 const ISSUER = 'happychat';
 const AUDIENCE = 'happychat';
 
-export function signAccessToken(claims: AccessClaims, secret: string, ttlSeconds: number): { token: string; expiresAt: Date } {
+export function signAccessToken(
+  claims: AccessClaims,
+  secret: string,
+  ttlSeconds: number,
+): { token: string; expiresAt: Date } {
   const token = sign({ ...claims, typ: 'access' }, secret, {
     algorithm: 'HS256',
     expiresIn: ttlSeconds,
@@ -28,7 +32,11 @@ export function signAccessToken(claims: AccessClaims, secret: string, ttlSeconds
 /** Verify signature, algorithm (HS256 only: `alg: none` and key confusion are refused), expiry. */
 export function verifyAccessToken(token: string, secret: string): AccessClaims {
   try {
-    const decoded = verify(token, secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE }) as Record<string, unknown>;
+    const decoded = verify(token, secret, {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    }) as Record<string, unknown>;
     if (decoded.typ !== 'access' || typeof decoded.sub !== 'string' || typeof decoded.sid !== 'string') {
       throw new AppException(AuthErrorCode.TOKEN_INVALID, 'Not an access token');
     }
@@ -41,7 +49,8 @@ export function verifyAccessToken(token: string, secret: string): AccessClaims {
     };
   } catch (err) {
     if (err instanceof AppException) throw err;
-    if (err instanceof TokenExpiredError) throw new AppException(AuthErrorCode.TOKEN_EXPIRED, 'Access token expired');
+    if (err instanceof TokenExpiredError)
+      throw new AppException(AuthErrorCode.TOKEN_EXPIRED, 'Access token expired');
     throw new AppException(AuthErrorCode.TOKEN_INVALID, 'Access token is not valid');
   }
 }

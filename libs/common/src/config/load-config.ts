@@ -18,7 +18,8 @@ export class ConfigValidationError extends Error {
 export function loadConfig<T extends object>(cls: Ctor<T>, env: NodeJS.ProcessEnv = process.env): T {
   const defaults = new cls() as Record<string, unknown>;
   const plain: Record<string, unknown> = {};
-  for (const key of Object.keys(defaults)) plain[key] = env[key] === undefined || env[key] === '' ? defaults[key] : env[key];
+  for (const key of Object.keys(defaults))
+    plain[key] = env[key] === undefined || env[key] === '' ? defaults[key] : env[key];
   const config = plainToInstance(cls, plain, { enableImplicitConversion: true, exposeDefaultValues: true });
   const errors = validateSync(config, { whitelist: true });
   if (errors.length > 0) {

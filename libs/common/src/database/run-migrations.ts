@@ -13,7 +13,9 @@ export async function runMigrations(ds: DataSource, schema: string): Promise<str
     const applied = await ds.runMigrations({ transaction: 'each' });
     return applied.map((m) => m.name);
   } finally {
-    await runner.query('SELECT pg_advisory_unlock(hashtext($1))', [`happychat.migrations.${schema}`]).catch(() => undefined);
+    await runner
+      .query('SELECT pg_advisory_unlock(hashtext($1))', [`happychat.migrations.${schema}`])
+      .catch(() => undefined);
     await runner.release();
   }
 }

@@ -30,7 +30,11 @@ export function toErrorPayload(err: unknown): ErrorPayload {
   if (err instanceof AppException) return err.toPayload();
   const withCode = err as { code?: unknown; details?: ErrorDetail[]; message?: string };
   if (withCode?.code === CommonErrorCode.VALIDATION_FAILED) {
-    return { code: CommonErrorCode.VALIDATION_FAILED, message: withCode.message ?? 'Invalid input', details: withCode.details };
+    return {
+      code: CommonErrorCode.VALIDATION_FAILED,
+      message: withCode.message ?? 'Invalid input',
+      details: withCode.details,
+    };
   }
   return { code: CommonErrorCode.INTERNAL, message: 'Internal error' };
 }

@@ -22,7 +22,10 @@ export class HealthRegistry {
     for (const [name, check] of this.checks) {
       let ok = false;
       try {
-        ok = await Promise.race([Promise.resolve(check()), new Promise<boolean>((r) => setTimeout(() => r(false), 2000))]);
+        ok = await Promise.race([
+          Promise.resolve(check()),
+          new Promise<boolean>((r) => setTimeout(() => r(false), 2000)),
+        ]);
       } catch {
         ok = false;
       }

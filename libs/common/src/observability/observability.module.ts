@@ -1,4 +1,12 @@
-import { Global, Inject, Injectable, Module, OnModuleInit, BeforeApplicationShutdown, Optional } from '@nestjs/common';
+import {
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  OnModuleInit,
+  BeforeApplicationShutdown,
+  Optional,
+} from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { AmqpConnection } from '@app/messaging/amqp-connection';
 import { HealthController, HealthRegistry } from './health';

@@ -106,8 +106,17 @@ describe('PostgreSQL store: two instances racing one key', () => {
     const roomId = '0190f5c2-7c1a-7000-8000-00000000c0de';
     const senderId = '0190f5c2-7c1a-7000-8000-00000000beef';
     for (let round = 1; round <= 25; round++) {
-      const req = { roomId, senderId, clientMsgId: `k-${round}`, kind: 'text' as const, content: `round ${round}` };
-      const results = await Promise.all([storeA.append({ ...req }), ...[1, 2, 3, 4].map(() => storeB.append({ ...req }))]);
+      const req = {
+        roomId,
+        senderId,
+        clientMsgId: `k-${round}`,
+        kind: 'text' as const,
+        content: `round ${round}`,
+      };
+      const results = await Promise.all([
+        storeA.append({ ...req }),
+        ...[1, 2, 3, 4].map(() => storeB.append({ ...req })),
+      ]);
       expect(results.filter((r) => !r.duplicate)).toHaveLength(1);
       expect(new Set(results.map((r) => r.message.seq))).toEqual(new Set([round]));
     }
