@@ -1,4 +1,6 @@
 import { Channel } from 'amqplib';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
 import { Commands, CommonErrorCode, Exchanges, gatewayQueue, Queues, RoomErrorCode } from '@app/contracts';
 import { AppException } from '@app/common';
 import { createTestVhost, eventually, Isolated } from '../../../test/support/infra';
@@ -113,4 +115,26 @@ describe('messaging against a real RabbitMQ', () => {
     expect(got).toHaveLength(1);
     await ch.close();
   });
+
+  it('recovers after the broker drops the connection: topology and consumers come back', async () => {
+    const run = promisify(execFile);
+    const { stdout } = await run('rabbitmqctl', [
+      '-q',
+      'list_connections',
+      '-p',
+      vhost.name,
+      'pid',
+      'client_properties',
+    ]);
+    const line = stdout.split('\n').find((l) => l.includes('test-server'));
+    expect(line).toBeDefined();
+    const pid = (line as string).split('\t')[0];
+    await run('rabbitmqctl', ['-q', 'close_connection', pid, 'test: simulated broker-side failure']);
+    await eventually(() => !server.connected, 5000);
+    // The server reconnects by itself, redeclares its queue and consumer; requests work again.
+    const roomId = '0190f5c2-7c1a-7000-8000-000000000003';
+    const out = await eventually(() => rpc.request(Commands.HISTORY_PAGE, { roomId, limit: 1 }), 15_000, 200);
+    expect(out).toMatchObject({ echo: roomId });
+    expect(server.connected).toBe(true);
+  }, 30_000);
 });
