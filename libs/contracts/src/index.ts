@@ -8,3 +8,4 @@ export * from './commands';
 export * from './events';
 export * from './frames';
 export * from './rpc';
+export * from './ids';

@@ -1,5 +1,13 @@
 import { Channel } from 'amqplib';
-import { Commands, CommandType, Exchanges, Queues } from '@app/contracts';
+import {
+  AuthCommands,
+  CommandType,
+  Exchanges,
+  HistoryCommands,
+  MessageCommands,
+  Queues,
+  RoomCommands,
+} from '@app/contracts';
 
 /**
  * The broker topology, declared once. Services assert it at every connect (idempotent), and
@@ -13,19 +21,15 @@ export const ExchangeDeclarations = [
   { name: Exchanges.DEAD_LETTER, type: 'fanout' },
 ] as const;
 
-/** Which service queue handles which command. A command with no route is refused at publish. */
+/**
+ * Which service queue handles which command, by bounded context: adding a command to a context's
+ * constant routes it. A command with no route is refused at publish (mandatory).
+ */
 export const CommandRoutes: Record<string, readonly CommandType[]> = {
-  [Queues.AUTH_COMMANDS]: [Commands.AUTH_REGISTER, Commands.AUTH_LOGIN],
-  [Queues.ROOM_COMMANDS]: [
-    Commands.ROOM_CREATE,
-    Commands.ROOM_JOIN,
-    Commands.ROOM_GET,
-    Commands.ROOM_LIST,
-    Commands.ROOM_MEMBERSHIPS_LIST,
-    Commands.MESSAGE_SEND,
-    Commands.MESSAGE_LIST,
-  ],
-  [Queues.HISTORY_COMMANDS]: [Commands.HISTORY_APPEND, Commands.HISTORY_PAGE],
+  [Queues.AUTH_COMMANDS]: Object.values(AuthCommands),
+  // The room service is the policy point for rooms and for every message operation.
+  [Queues.ROOM_COMMANDS]: [...Object.values(RoomCommands), ...Object.values(MessageCommands)],
+  [Queues.HISTORY_COMMANDS]: Object.values(HistoryCommands),
 };
 
 /**
