@@ -1,4 +1,4 @@
-import { DomainEvent, Exchanges, RoomEvent, RoutingKeys, UserEvent } from '@app/contracts';
+import { DomainEvent, Exchanges, RoutingKeys } from '@app/contracts';
 import { AmqpConnection } from './amqp-connection';
 
 /**
@@ -9,11 +9,11 @@ import { AmqpConnection } from './amqp-connection';
 export class EventPublisher {
   constructor(private readonly amqp: AmqpConnection) {}
 
-  async publishRoomEvent(roomId: string, actorId: string, event: RoomEvent): Promise<void> {
+  async publishRoomEvent(roomId: string, actorId: string, event: DomainEvent): Promise<void> {
     await this.send(Exchanges.ROOM_EVENTS, RoutingKeys.roomEvent(roomId, actorId), event);
   }
 
-  async publishUserEvent(userId: string, event: UserEvent): Promise<void> {
+  async publishUserEvent(userId: string, event: DomainEvent): Promise<void> {
     await this.send(Exchanges.USER_EVENTS, RoutingKeys.userEvent(userId), event);
   }
 

@@ -6,7 +6,7 @@ import {
   gatewayQueue,
   parseRoomEventKey,
   parseUserEventKey,
-  UserEvent,
+  DomainEvent,
   WsCloseCodes,
 } from '@app/contracts';
 import { Metrics, uuidv7 } from '@app/common';
@@ -119,9 +119,9 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
     }
     const user = parseUserEventKey(key);
     if (!user) return;
-    let event: UserEvent;
+    let event: DomainEvent;
     try {
-      event = JSON.parse(raw) as UserEvent;
+      event = JSON.parse(raw) as DomainEvent;
     } catch {
       this.logger.warn(`unparseable user event on ${key}`);
       return;

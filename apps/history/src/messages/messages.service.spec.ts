@@ -1,5 +1,5 @@
 import { AppException, Metrics } from '@app/common';
-import { Events, HistoryErrorCode, RoomEvent } from '@app/contracts';
+import { DomainEvent, Events, HistoryErrorCode } from '@app/contracts';
 import { EventPublisher } from '@app/messaging';
 import { MessagesService } from './messages.service';
 import { AppendInput, AppendResult, HistoryStore, StoredMessage } from './store/history-store';
@@ -32,9 +32,9 @@ class StubStore implements HistoryStore {
 }
 
 class StubPublisher {
-  published: Array<{ roomId: string; actorId: string; event: RoomEvent }> = [];
+  published: Array<{ roomId: string; actorId: string; event: DomainEvent }> = [];
   fail = false;
-  async publishRoomEvent(roomId: string, actorId: string, event: RoomEvent): Promise<void> {
+  async publishRoomEvent(roomId: string, actorId: string, event: DomainEvent): Promise<void> {
     if (this.fail) throw new Error('broker down');
     this.published.push({ roomId, actorId, event });
   }

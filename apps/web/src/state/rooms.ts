@@ -1,4 +1,4 @@
-import type { RoomEvent } from '@app/contracts/events';
+import type { RoomMemberJoinedEvent } from '@app/contracts/rooms/events';
 import type { MemberView, MessageView, RoomView } from '@app/contracts/views';
 import { live, requireApi, store, updateRoom } from './app';
 import { getReadSeq, setReadSeq } from './readMarkers';
@@ -173,7 +173,7 @@ export function scheduleMembersReload(roomId: string): void {
   );
 }
 
-export function onMemberJoined(ev: Extract<RoomEvent, { type: 'room.member.joined' }>): void {
+export function onMemberJoined(ev: RoomMemberJoinedEvent): void {
   const known = store.get().members[ev.roomId];
   const isNew = !known?.[ev.userId];
   if (known) {
