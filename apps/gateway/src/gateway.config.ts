@@ -22,6 +22,15 @@ export class GatewayConfig extends BaseConfig {
   @IsInt() @Min(1) WS_FRAMES_PER_SECOND: number = 20;
   @IsInt() @Min(1) WS_FRAME_BURST: number = 60;
 
+  /**
+   * A room whose gap since the client's last seq is larger than this gets `reload: true` in
+   * `sync.result` instead of the messages: loading the newest page is cheaper for both sides.
+   */
+  @IsInt() @Min(100) @Max(100000) RESYNC_MAX_MESSAGES: number = 1000;
+
+  /** A socket publishes "typing" for a room at most this often; stops always go through. */
+  @IsInt() @Min(0) @Max(60000) TYPING_MIN_INTERVAL_MS: number = 2000;
+
   /** Extra browser origins allowed for CORS and WebSocket (comma separated). Same-origin always works. */
   @IsString() CORS_ORIGINS = '';
 

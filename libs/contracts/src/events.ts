@@ -1,9 +1,11 @@
 import { MessageDomainEvent, MessageEvents } from './messages/events';
+import { RealtimeDomainEvent, RealtimeEvents } from './realtime/events';
 import { RoomDomainEvent, RoomEvents } from './rooms/events';
 
 export * from './event-base';
 export * from './messages/events';
 export * from './rooms/events';
+export * from './realtime/events';
 
 /**
  * Events are facts, named in the past tense. Room events go to `happychat.room.events` keyed
@@ -12,10 +14,10 @@ export * from './rooms/events';
  * `eventId` (the dedupe key for at-least-once consumers). Each context declares its own in
  * `<context>/events.ts`; this file only joins them.
  */
-export const Events = { ...MessageEvents, ...RoomEvents } as const;
+export const Events = { ...MessageEvents, ...RoomEvents, ...RealtimeEvents } as const;
 export type EventType = (typeof Events)[keyof typeof Events];
 
-export type DomainEvent = MessageDomainEvent | RoomDomainEvent;
+export type DomainEvent = MessageDomainEvent | RoomDomainEvent | RealtimeDomainEvent;
 
 /** Events are produced only by our own services; consumers still check the shape they rely on. */
 export function isDomainEvent(value: unknown): value is DomainEvent {

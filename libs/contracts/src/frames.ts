@@ -1,9 +1,28 @@
-import { Equals, IsIn, IsOptional, IsString, IsUUID, Length, Matches } from 'class-validator';
-import type { ErrorDetail, ErrorCode } from './errors';
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  Equals,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Min,
+  ValidateNested,
+} from 'class-validator';
+import type { ErrorCode, ErrorDetail, ErrorPayload } from './errors';
 import type { DomainEvent } from './events';
 import { Limits } from './limits';
 import { IsWellFormedText, MaxCodePoints } from './validators';
 import type { MessageView } from './views';
+
+/** Rooms one `sync` frame may name; a client with more sends several. */
+export const SYNC_MAX_ROOMS = 100;
 
 /**
  * WebSocket frames: JSON text frames, one object each, keyed by `type`. The protocol version is
@@ -12,6 +31,10 @@ import type { MessageView } from './views';
  */
 export const ClientFrames = {
   MESSAGE_SEND: 'message.send',
+  /** After (re)connecting: the messages each room got since the last seq the client holds. */
+  SYNC: 'sync',
+  /** I am typing (active) or stopped (not active) in a room. Answered only when refused. */
+  TYPING: 'typing',
   PING: 'ping',
 } as const;
 export type ClientFrameType = (typeof ClientFrames)[keyof typeof ClientFrames];
@@ -19,6 +42,7 @@ export type ClientFrameType = (typeof ClientFrames)[keyof typeof ClientFrames];
 export const ServerFrames = {
   HELLO: 'hello',
   MESSAGE_ACK: 'message.ack',
+  SYNC_RESULT: 'sync.result',
   PONG: 'pong',
   ERROR: 'error',
 } as const;
@@ -41,6 +65,30 @@ export class MessageSendFrame {
   content: string;
 }
 
+export class SyncCursor {
+  @IsUUID('all') roomId: string;
+  /** The highest seq the client holds for this room (0 when it holds none). */
+  @IsInt() @Min(0) afterSeq: number;
+}
+
+export class SyncFrame {
+  @Equals(ClientFrames.SYNC) type: typeof ClientFrames.SYNC;
+  @IsString() @RequestId() id: string;
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(SYNC_MAX_ROOMS)
+  @ValidateNested({ each: true })
+  @Type(() => SyncCursor)
+  rooms: SyncCursor[];
+}
+
+export class TypingFrame {
+  @Equals(ClientFrames.TYPING) type: typeof ClientFrames.TYPING;
+  @IsOptional() @IsString() @RequestId() id?: string;
+  @IsUUID('all') roomId: string;
+  @IsBoolean() active: boolean;
+}
+
 export class PingFrame {
   @Equals(ClientFrames.PING) type: typeof ClientFrames.PING;
   @IsString() @RequestId() id: string;
@@ -48,6 +96,8 @@ export class PingFrame {
 
 export const ClientFrameClasses = {
   [ClientFrames.MESSAGE_SEND]: MessageSendFrame,
+  [ClientFrames.SYNC]: SyncFrame,
+  [ClientFrames.TYPING]: TypingFrame,
   [ClientFrames.PING]: PingFrame,
 } as const;
 
@@ -67,6 +117,21 @@ export interface MessageAckFrame {
   duplicate: boolean;
 }
 
+/**
+ * Per room, either exactly the missing messages (ascending) or, when the gap is larger than the
+ * server will send, `reload: true`: drop what you hold and load the newest page. Never silence.
+ */
+export type SyncRoomResult =
+  | { roomId: string; messages: MessageView[]; reload?: false }
+  | { roomId: string; reload: true }
+  | { roomId: string; error: ErrorPayload };
+
+export interface SyncResultFrame {
+  type: typeof ServerFrames.SYNC_RESULT;
+  id: string;
+  rooms: SyncRoomResult[];
+}
+
 export interface PongFrame {
   type: typeof ServerFrames.PONG;
   id: string;
@@ -82,7 +147,8 @@ export interface ErrorFrame {
 }
 
 /** Events reach the browser as they are on the broker. */
-export type ServerFrame = HelloFrame | MessageAckFrame | PongFrame | ErrorFrame | DomainEvent;
+export type ServerFrame =
+  HelloFrame | MessageAckFrame | SyncResultFrame | PongFrame | ErrorFrame | DomainEvent;
 
 /** Close codes the server uses (4000-4999 are the application's range). */
 export const WsCloseCodes = {

@@ -58,6 +58,20 @@ export class ClientConnection {
     return true;
   }
 
+  private readonly typingAnnouncedAt = new Map<string, number>();
+
+  /** True when a "typing" for this room may go out now (at most one per interval per room). */
+  mayAnnounceTyping(roomId: string, minIntervalMs: number, now = Date.now()): boolean {
+    const last = this.typingAnnouncedAt.get(roomId);
+    if (last !== undefined && now - last < minIntervalMs) return false;
+    this.typingAnnouncedAt.set(roomId, now);
+    return true;
+  }
+
+  clearTyping(roomId: string): void {
+    this.typingAnnouncedAt.delete(roomId);
+  }
+
   ping(): void {
     if (this.open) this.ws.ping();
   }

@@ -9,10 +9,17 @@ import {
   MessageSendFrame,
   parseContract,
   Commands,
+  RealtimeEvents,
+  RoomErrorCode,
+  SyncFrame,
+  TypingFrame,
 } from '@app/contracts';
-import { toErrorPayload } from '@app/common';
-import { RpcClient } from '@app/messaging';
+import { toErrorPayload, uuidv7 } from '@app/common';
+import { EventPublisher, RpcClient } from '@app/messaging';
+import { GatewayConfig } from '../gateway.config';
 import { ClientConnection } from './client-connection';
+import { LocalDirectory } from './local-directory';
+import { ResyncService } from './resync.service';
 
 /**
  * Reads one client frame and answers it. Whatever is wrong with a frame, the answer is an error
@@ -20,7 +27,13 @@ import { ClientConnection } from './client-connection';
  */
 @Injectable()
 export class FrameDispatcher {
-  constructor(private readonly rpc: RpcClient) {}
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly resync: ResyncService,
+    private readonly events: EventPublisher,
+    private readonly directory: LocalDirectory,
+    private readonly config: GatewayConfig,
+  ) {}
 
   async handle(
     conn: ClientConnection,
@@ -92,7 +105,42 @@ export class FrameDispatcher {
       conn.send({ type: 'message.ack', id: frame.id, message: result.message, duplicate: result.duplicate });
       return;
     }
+    if (frame instanceof SyncFrame) {
+      const rooms = await this.resync.sync(conn.userId, frame.rooms);
+      conn.send({ type: 'sync.result', id: frame.id, rooms });
+      return;
+    }
+    if (frame instanceof TypingFrame) {
+      await this.typing(conn, frame);
+      return;
+    }
     const { type, id } = frame as { type: string; id: string };
     if (type === ClientFrames.PING) conn.send({ type: 'pong', id });
+  }
+
+  /**
+   * Typing never touches a database: membership comes from this gateway's directory (fed by
+   * the membership events), and the indicator goes to the room as a transient event.
+   */
+  private async typing(conn: ClientConnection, frame: TypingFrame): Promise<void> {
+    if (!this.directory.isMember(conn.userId, frame.roomId)) {
+      conn.sendError({
+        id: frame.id,
+        code: RoomErrorCode.NOT_MEMBER,
+        message: 'You are not a member of this room',
+      });
+      return;
+    }
+    if (frame.active && !conn.mayAnnounceTyping(frame.roomId, this.config.TYPING_MIN_INTERVAL_MS)) return;
+    if (!frame.active) conn.clearTyping(frame.roomId);
+    await this.events.publishRoomEvent(frame.roomId, conn.userId, {
+      type: RealtimeEvents.ROOM_TYPING,
+      v: 1,
+      eventId: uuidv7(),
+      occurredAt: new Date().toISOString(),
+      roomId: frame.roomId,
+      userId: conn.userId,
+      active: frame.active,
+    });
   }
 }

@@ -75,6 +75,10 @@ export class LocalDirectory {
     this.roomsOfUser.delete(userId);
   }
 
+  isMember(userId: string, roomId: string): boolean {
+    return this.roomsOfUser.get(userId)?.has(roomId) ?? false;
+  }
+
   membersHere(roomId: string): Iterable<string> {
     return this.usersOfRoom.get(roomId) ?? [];
   }

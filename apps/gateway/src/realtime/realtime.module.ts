@@ -3,8 +3,9 @@ import { DeliveryService } from './delivery.service';
 import { FrameDispatcher } from './frame-dispatcher';
 import { LocalDirectory } from './local-directory';
 import { RealtimeServer } from './realtime.server';
+import { ResyncService } from './resync.service';
 
 @Module({
-  providers: [LocalDirectory, DeliveryService, FrameDispatcher, RealtimeServer],
+  providers: [LocalDirectory, DeliveryService, FrameDispatcher, ResyncService, RealtimeServer],
 })
 export class RealtimeModule {}
