@@ -4,6 +4,7 @@ const moduleNameMapper = {
   '^@app/contracts(|/.*)$': '<rootDir>/libs/contracts/src$1',
   '^@app/messaging(|/.*)$': '<rootDir>/libs/messaging/src$1',
   '^@app/common(|/.*)$': '<rootDir>/libs/common/src$1',
+  '^@app/text(|/.*)$': '<rootDir>/libs/text/src$1',
 };
 const transform = { '^.+\\.tsx?$': ['ts-jest', { tsconfig: 'tsconfig.jest.json' }] };
 const base = { rootDir: __dirname, testEnvironment: 'node', moduleNameMapper, transform, setupFiles: ['reflect-metadata'] };
