@@ -3,13 +3,21 @@ import { Queues } from '@app/contracts';
 import { DatabaseModule, ObservabilityModule } from '@app/common';
 import { MessagingModule } from '@app/messaging';
 import { ACCOUNTS_ENTITIES, AccountsModule } from './accounts/accounts.module';
+import { checkAdminConfig } from './accounts/admin-bootstrap';
+import { AdminModule } from './admin/admin.module';
 import { AuthConfig } from './auth.config';
 import { AUTH_SCHEMA } from './auth.schema';
 import { AuthInit1732400000000 } from './migrations/1732400000000-AuthInit';
+import { AuthUsernameKeysNfkc1733100000000 } from './migrations/1733100000000-AuthUsernameKeysNfkc';
+import { AuthSessionsProfiles1733100000001 } from './migrations/1733100000001-AuthSessionsProfiles';
+import { PROFILES_ENTITIES, ProfilesModule } from './profiles/profiles.module';
+import { SESSIONS_ENTITIES } from './sessions/sessions.module';
+import { THROTTLE_ENTITIES } from './throttle/throttle.module';
 
 @Module({})
 export class AuthAppModule {
   static register(config: AuthConfig): DynamicModule {
+    checkAdminConfig(config);
     return {
       module: AuthAppModule,
       global: true,
@@ -26,10 +34,16 @@ export class AuthAppModule {
         DatabaseModule.forService({
           url: config.DATABASE_URL,
           schema: AUTH_SCHEMA,
-          entities: ACCOUNTS_ENTITIES,
-          migrations: [AuthInit1732400000000],
+          entities: [...ACCOUNTS_ENTITIES, ...SESSIONS_ENTITIES, ...PROFILES_ENTITIES, ...THROTTLE_ENTITIES],
+          migrations: [
+            AuthInit1732400000000,
+            AuthUsernameKeysNfkc1733100000000,
+            AuthSessionsProfiles1733100000001,
+          ],
         }),
         AccountsModule,
+        ProfilesModule,
+        AdminModule,
       ],
       // Global so every context module can inject the config.
       providers: [{ provide: AuthConfig, useValue: config }],

@@ -8,7 +8,15 @@ describe('AuthConfig', () => {
     const config = loadConfig(AuthConfig, { JWT_SECRET: SECRET });
     expect(config).toMatchObject({
       HTTP_PORT: 3001,
-      ACCESS_TOKEN_TTL_SECONDS: 86400,
+      ACCESS_TOKEN_TTL_SECONDS: 900,
+      REFRESH_TOKEN_TTL_SECONDS: 2_592_000,
+      GUEST_REFRESH_TOKEN_TTL_SECONDS: 86_400,
+      LOGIN_MAX_FAILURES_PER_ACCOUNT: 5,
+      LOGIN_MAX_FAILURES_PER_IP: 50,
+      LOGIN_FAILURE_WINDOW_SECONDS: 900,
+      AVATAR_MAX_BYTES: 2 * 1024 * 1024,
+      ADMIN_USERNAME: '',
+      ADMIN_PASSWORD: '',
       ARGON2_MEMORY_KIB: 19456,
       ARGON2_ITERATIONS: 2,
       ARGON2_PARALLELISM: 1,
@@ -28,11 +36,34 @@ describe('AuthConfig', () => {
     expect(() => loadConfig(AuthConfig, { JWT_SECRET: SECRET, ACCESS_TOKEN_TTL_SECONDS: '59' })).toThrow(
       ConfigValidationError,
     );
-    expect(() => loadConfig(AuthConfig, { JWT_SECRET: SECRET, ACCESS_TOKEN_TTL_SECONDS: '2592001' })).toThrow(
+    expect(() => loadConfig(AuthConfig, { JWT_SECRET: SECRET, ACCESS_TOKEN_TTL_SECONDS: '86401' })).toThrow(
       ConfigValidationError,
     );
     expect(
       loadConfig(AuthConfig, { JWT_SECRET: SECRET, ACCESS_TOKEN_TTL_SECONDS: '60' }).ACCESS_TOKEN_TTL_SECONDS,
     ).toBe(60);
+  });
+
+  it('wants a refresh token to outlive the access token', () => {
+    expect(() =>
+      loadConfig(AuthConfig, {
+        JWT_SECRET: SECRET,
+        ACCESS_TOKEN_TTL_SECONDS: '3600',
+        REFRESH_TOKEN_TTL_SECONDS: '3600',
+      }),
+    ).toThrow(/REFRESH_TOKEN_TTL_SECONDS must be greater than ACCESS_TOKEN_TTL_SECONDS/);
+  });
+
+  it('wants the admin name and password together', () => {
+    expect(() => loadConfig(AuthConfig, { JWT_SECRET: SECRET, ADMIN_USERNAME: 'admin' })).toThrow(
+      /ADMIN_USERNAME and ADMIN_PASSWORD must be set together/,
+    );
+    expect(() => loadConfig(AuthConfig, { JWT_SECRET: SECRET, ADMIN_PASSWORD: 'a long secret' })).toThrow(
+      /ADMIN_PASSWORD and ADMIN_USERNAME must be set together/,
+    );
+    expect(
+      loadConfig(AuthConfig, { JWT_SECRET: SECRET, ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: 'a long secret' })
+        .ADMIN_USERNAME,
+    ).toBe('admin');
   });
 });

@@ -78,7 +78,11 @@ describe('auth service: accounts', () => {
     });
     const claims = verifyAccessToken(out.accessToken, secret);
     expect(claims).toMatchObject({ sub: out.user.id, username: '김민수', name: '민수 🐻', role: 'user' });
-    expect(Date.parse(out.expiresAt) - Date.now()).toBeGreaterThan(86_000_000);
+    // Short-lived access token (15 min by default), renewed with the refresh token (30 days).
+    expect(Date.parse(out.expiresAt) - Date.now()).toBeGreaterThan(890_000);
+    expect(Date.parse(out.expiresAt) - Date.now()).toBeLessThanOrEqual(900_000);
+    expect(out.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(Date.parse(out.refreshExpiresAt as string) - Date.now()).toBeGreaterThan(29 * 86_400_000);
     const sessions = await pg.query(
       'SELECT id, user_id, user_agent, revoked_at FROM auth.sessions WHERE id = $1',
       [claims.sid],
@@ -108,6 +112,30 @@ describe('auth service: accounts', () => {
         details: [{ field: 'username' }],
       });
     }
+  });
+
+  it('folds fullwidth look-alikes into one name, accepts combining marks, reserves staff names', async () => {
+    const alice = await register({ username: 'alice_nfkc', password: 'correct horse battery' });
+    await expect(
+      failure(register({ username: 'ＡＬＩＣＥ_ｎｆｋｃ', password: 'correct horse battery' })),
+    ).resolves.toMatchObject({ code: AuthErrorCode.USERNAME_TAKEN });
+    await expect(login('Ａｌｉｃｅ_ｎｆｋｃ', 'correct horse battery')).resolves.toMatchObject({
+      user: { id: alice.user.id },
+    });
+    for (const username of ['अमित', 'กิ่งแก้ว']) {
+      await expect(register({ username, password: 'correct horse battery' })).resolves.toMatchObject({
+        user: { username },
+      });
+    }
+    const before = await countUsers();
+    for (const username of ['admin', 'ＳＹＳＴＥＭ', 'HappyChat', 'moderator']) {
+      await expect(failure(register({ username, password: 'correct horse battery' }))).resolves.toEqual({
+        code: AuthErrorCode.INVALID_USERNAME,
+        message: 'This username is reserved',
+        details: [{ field: 'username', reason: 'This username is reserved' }],
+      });
+    }
+    expect(await countUsers()).toBe(before);
   });
 
   it.each([

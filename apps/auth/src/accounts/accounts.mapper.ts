@@ -1,5 +1,4 @@
-import type { AuthResultView, UserView } from '@app/contracts';
-import type { Authenticated } from './accounts.service';
+import type { UserView } from '@app/contracts';
 import type { UserEntity } from './entities/user.entity';
 
 export function toUserView(user: UserEntity): UserView {
@@ -9,13 +8,5 @@ export function toUserView(user: UserEntity): UserView {
     displayName: user.displayName,
     role: user.role,
     createdAt: user.createdAt.toISOString(),
-  };
-}
-
-export function toAuthResultView(result: Authenticated): AuthResultView {
-  return {
-    user: toUserView(result.user),
-    accessToken: result.accessToken,
-    expiresAt: result.expiresAt.toISOString(),
   };
 }

@@ -1,7 +1,11 @@
-import { AuthErrorCode, CommonErrorCode } from '@app/contracts';
-import { loadConfig, Metrics, verifyAccessToken } from '@app/common';
+import { AuthErrorCode, CommonErrorCode, retryAfterDetail } from '@app/contracts';
+import { AppException, loadConfig, Metrics, verifyAccessToken } from '@app/common';
 import { AuthConfig } from '../auth.config';
-import { AccountsRepository, NewSession, NewUser } from './accounts.repository';
+import { SessionEvents } from '../sessions/session-events';
+import { NewRefreshToken, NewSession, SessionsRepository } from '../sessions/sessions.repository';
+import { PreparedSession, SessionsService } from '../sessions/sessions.service';
+import { Attempt, LoginThrottle } from '../throttle/login-throttle';
+import { AccountsRepository, NewUser } from './accounts.repository';
 import { AccountsService } from './accounts.service';
 import { UserEntity } from './entities/user.entity';
 import { PasswordHasher } from './password-hasher';
@@ -9,7 +13,7 @@ import { PasswordHasher } from './password-hasher';
 const SECRET = 's'.repeat(40);
 
 /** In memory, with the same unique-key behaviour as the table. */
-class FakeRepository {
+class FakeAccounts {
   readonly users = new Map<string, UserEntity>();
   readonly sessions: NewSession[] = [];
   /** Simulates a rival registration committing between the early check and the insert. */
@@ -19,20 +23,26 @@ class FakeRepository {
     return this.users.get(key) ?? null;
   }
 
-  async createUserWithSession(user: NewUser, session: NewSession): Promise<UserEntity | 'username_taken'> {
+  async createUserWithSession(
+    user: NewUser,
+    prepared: PreparedSession,
+  ): Promise<UserEntity | 'username_taken'> {
     if (this.raceOnNextInsert || this.users.has(user.usernameKey)) return 'username_taken';
     const entity = Object.assign(new UserEntity(), { ...user, deactivatedAt: null });
     this.users.set(user.usernameKey, entity);
-    this.sessions.push(session);
+    this.sessions.push(prepared.session);
     return entity;
-  }
-
-  async createSession(session: NewSession): Promise<void> {
-    this.sessions.push(session);
   }
 
   async updatePasswordHash(userId: string, passwordHash: string): Promise<void> {
     for (const u of this.users.values()) if (u.id === userId) u.passwordHash = passwordHash;
+  }
+}
+
+class FakeSessions {
+  constructor(private readonly accounts: FakeAccounts) {}
+  async insertSession(session: NewSession, _refresh: NewRefreshToken): Promise<void> {
+    this.accounts.sessions.push(session);
   }
 }
 
@@ -55,20 +65,46 @@ class FakeHasher {
   }
 }
 
+class FakeThrottle {
+  refuse = false;
+  readonly begun: string[] = [];
+  readonly forgiven: string[] = [];
+  async beginLogin(accountKey: string): Promise<Attempt> {
+    if (this.refuse)
+      throw new AppException(CommonErrorCode.RATE_LIMITED, 'slow down', [retryAfterDetail(60)]);
+    this.begun.push(accountKey);
+    return { ids: [], accountKey };
+  }
+  async succeeded(attempt: Attempt): Promise<void> {
+    this.forgiven.push(attempt.accountKey ?? '');
+  }
+  async countGuestCreation(): Promise<void> {}
+}
+
 describe('AccountsService', () => {
-  let repo: FakeRepository;
+  let accounts: FakeAccounts;
   let hasher: FakeHasher;
+  let throttle: FakeThrottle;
   let metrics: Metrics;
   let service: AccountsService;
 
   beforeEach(() => {
-    repo = new FakeRepository();
+    accounts = new FakeAccounts();
     hasher = new FakeHasher();
+    throttle = new FakeThrottle();
     metrics = new Metrics();
+    const config = loadConfig(AuthConfig, { JWT_SECRET: SECRET, ACCESS_TOKEN_TTL_SECONDS: '600' });
+    const sessions = new SessionsService(
+      new FakeSessions(accounts) as unknown as SessionsRepository,
+      { revoked: async () => undefined } as unknown as SessionEvents,
+      config,
+      metrics,
+    );
     service = new AccountsService(
-      repo as unknown as AccountsRepository,
+      accounts as unknown as AccountsRepository,
       hasher as unknown as PasswordHasher,
-      loadConfig(AuthConfig, { JWT_SECRET: SECRET, ACCESS_TOKEN_TTL_SECONDS: '600' }),
+      sessions,
+      throttle as unknown as LoginThrottle,
       metrics,
     );
   });
@@ -76,28 +112,34 @@ describe('AccountsService', () => {
   const register = (username: string, password = 'correct horse', displayName?: string) =>
     service.register({ username, password, displayName, userAgent: 'jest' });
 
-  it('registers and signs a token for the new user and session', async () => {
-    const { user, accessToken, expiresAt } = await register(' 김민수 ');
-    expect(user).toMatchObject({
+  it('registers and signs a short-lived token plus a refresh token for the new user and session', async () => {
+    const out = await register(' 김민수 ');
+    expect(out.user).toMatchObject({
       username: '김민수',
       usernameKey: '김민수',
       displayName: '김민수',
+      displayNameKey: '김민수',
+      statusText: '',
       role: 'user',
     });
-    expect(user.passwordHash).toBe('h:correct horse');
-    const claims = verifyAccessToken(accessToken, SECRET);
+    expect(out.user.passwordHash).toBe('h:correct horse');
+    const claims = verifyAccessToken(out.accessToken, SECRET);
     expect(claims).toEqual({
-      sub: user.id,
-      sid: repo.sessions[0].id,
+      sub: out.user.id,
+      sid: accounts.sessions[0].id,
       username: '김민수',
       name: '김민수',
       role: 'user',
     });
-    expect(expiresAt.getTime() - Date.now()).toBeGreaterThan(590_000);
+    expect(out.expiresAt.getTime() - Date.now()).toBeGreaterThan(590_000);
+    expect(out.expiresAt.getTime() - Date.now()).toBeLessThanOrEqual(600_000);
+    expect(out.refreshToken).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(out.refreshExpiresAt.getTime() - Date.now()).toBeGreaterThan(29 * 86_400_000);
+    expect(accounts.sessions[0].expiresAt).toEqual(out.refreshExpiresAt);
   });
 
   it('reports USERNAME_TAKEN when a rival wins the race at the unique key', async () => {
-    repo.raceOnNextInsert = true;
+    accounts.raceOnNextInsert = true;
     await expect(register('racer')).rejects.toMatchObject({ code: AuthErrorCode.USERNAME_TAKEN });
   });
 
@@ -105,6 +147,10 @@ describe('AccountsService', () => {
     await expect(register('a')).rejects.toMatchObject({
       code: AuthErrorCode.INVALID_USERNAME,
       details: [{ field: 'username' }],
+    });
+    await expect(register('ＡＤＭＩＮ')).rejects.toMatchObject({
+      code: AuthErrorCode.INVALID_USERNAME,
+      message: 'This username is reserved',
     });
     await expect(register('alice', 'password')).rejects.toMatchObject({
       code: AuthErrorCode.WEAK_PASSWORD,
@@ -114,7 +160,12 @@ describe('AccountsService', () => {
       code: CommonErrorCode.VALIDATION_FAILED,
       details: [{ field: 'displayName' }],
     });
-    expect(repo.users.size).toBe(0);
+    expect(accounts.users.size).toBe(0);
+  });
+
+  it('treats a fullwidth look-alike as the same name', async () => {
+    await register('alice');
+    await expect(register('Ａｌｉｃｅ')).rejects.toMatchObject({ code: AuthErrorCode.USERNAME_TAKEN });
   });
 
   it('checks an unknown name against the dummy hash, and refuses it like a wrong password', async () => {
@@ -133,6 +184,8 @@ describe('AccountsService', () => {
         message: 'Wrong username or password',
       });
     }
+    // Every attempt was counted, the invalid name under a digest.
+    expect(throttle.begun).toEqual(['nobody', 'alice', expect.stringMatching(/^#[0-9a-f]{64}$/)]);
   });
 
   it('refuses a deactivated account the same way, after checking its password', async () => {
@@ -145,17 +198,41 @@ describe('AccountsService', () => {
     expect(hasher.verified).toEqual(['h:correct horse']);
   });
 
-  it('logs in case-insensitively, opens a session and upgrades a stale hash', async () => {
+  it('refuses a throttled login before any hash is checked', async () => {
+    await register('alice');
+    throttle.refuse = true;
+    await expect(service.login({ username: 'alice', password: 'correct horse' })).rejects.toMatchObject({
+      code: CommonErrorCode.RATE_LIMITED,
+    });
+    expect(hasher.verified).toEqual([]);
+    expect(await metrics.registry.metrics()).toContain('happychat_auth_logins_total{result="throttled"} 1');
+  });
+
+  it('logs in case-insensitively, forgives earlier failures, opens a session and upgrades a stale hash', async () => {
     const { user } = await register('Alice');
-    user.passwordHash = 'h:correct horse';
     hasher.stale.add('h:correct horse');
     jest.spyOn(hasher, 'hash').mockResolvedValueOnce('h2:correct horse');
     const out = await service.login({ username: 'ALICE', password: 'correct horse', userAgent: 'phone' });
     expect(out.user.id).toBe(user.id);
     expect(user.passwordHash).toBe('h2:correct horse');
-    expect(repo.sessions).toHaveLength(2);
-    expect(repo.sessions[1]).toMatchObject({ userId: user.id, userAgent: 'phone' });
-    expect(verifyAccessToken(out.accessToken, SECRET).sid).toBe(repo.sessions[1].id);
+    expect(throttle.forgiven).toEqual(['alice']);
+    expect(accounts.sessions).toHaveLength(2);
+    expect(accounts.sessions[1]).toMatchObject({ userId: user.id, userAgent: 'phone' });
+    expect(verifyAccessToken(out.accessToken, SECRET).sid).toBe(accounts.sessions[1].id);
+  });
+
+  it('gives a guest a Korean nickname that is a valid username, and never lets it log in', async () => {
+    const guest = await service.createGuest({ userAgent: 'tab' });
+    expect(guest.user.role).toBe('guest');
+    expect(guest.user.username).toMatch(/^\p{Script=Hangul}+\d{4}$/u);
+    expect(verifyAccessToken(guest.accessToken, SECRET).role).toBe('guest');
+    expect(guest.refreshExpiresAt.getTime() - Date.now()).toBeLessThanOrEqual(86_400_000);
+    await expect(
+      service.login({ username: guest.user.username, password: 'anything at all' }),
+    ).rejects.toMatchObject({
+      code: AuthErrorCode.INVALID_CREDENTIALS,
+    });
+    expect(hasher.verified).toEqual(['dummy']);
   });
 
   it('counts logins by result and registrations', async () => {

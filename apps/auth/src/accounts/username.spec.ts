@@ -1,4 +1,10 @@
-import { checkDisplayName, checkUsername, usernameKey } from './username';
+import {
+  checkDisplayName,
+  checkStatusText,
+  checkUsername,
+  isReservedUsername,
+  usernameKey,
+} from './username';
 
 const HAN_NFC = '\uD55C'; // 한 as one precomposed syllable
 const HAN_NFD = '\u1112\u1161\u11AB'; // 한 as three conjoining jamo
@@ -16,6 +22,12 @@ describe('checkUsername', () => {
     'Ελένη',
     'даша',
     '山田太郎',
+    'अमित',
+    'सुनीता',
+    'นิด',
+    'สมชาย',
+    'กิ่งแก้ว',
+    'Ａｌｉｃｅ',
   ])('accepts %s', (name) => {
     expect(checkUsername(name)).toEqual({ ok: true, value: name });
   });
@@ -31,6 +43,9 @@ describe('checkUsername', () => {
     ['an @', 'a@b'],
     ['a control character', 'al\u0000ice'],
     ['a zero-width joiner', 'al\u200Dice'],
+    ['a combining mark with no letter before it', '\u0301alice'],
+    ['a combining mark after a digit', 'bob1\u0301'],
+    ['a pile of combining marks', `a${'\u0336\u0337\u0338\u0339\u033a'}bc`],
   ])('refuses %s', (_label, name) => {
     expect(checkUsername(name)).toEqual({
       ok: false,
@@ -59,7 +74,32 @@ describe('checkUsername', () => {
   });
 });
 
+describe('reserved names', () => {
+  it.each(['admin', 'ADMIN', 'Ａｄｍｉｎ', 'System', 'happychat', 'moderator', '관리자'])(
+    'reserves %s',
+    (name) => {
+      expect(isReservedUsername(name)).toBe(true);
+      expect(checkUsername(name)).toEqual({ ok: false, reason: 'This username is reserved' });
+    },
+  );
+
+  it('lets the configured admin account use one', () => {
+    expect(checkUsername('admin', { allowReserved: true })).toEqual({ ok: true, value: 'admin' });
+  });
+
+  it('reserves exact names only', () => {
+    expect(checkUsername('admin_kim').ok).toBe(true);
+    expect(checkUsername('sysadmin').ok).toBe(true);
+  });
+});
+
 describe('usernameKey', () => {
+  it('folds compatibility look-alikes (fullwidth, ligatures) with NFKC', () => {
+    expect(usernameKey('Ａｌｉｃｅ')).toBe('alice');
+    expect(usernameKey('ﬁsh')).toBe('fish');
+    expect(usernameKey('ｶﾀｶﾅ')).toBe(usernameKey('カタカナ'));
+  });
+
   it('is case-insensitive', () => {
     expect(usernameKey('Alice')).toBe(usernameKey('alice'));
     expect(usernameKey('ΕΛΕΝΗ')).toBe(usernameKey('ελενη'));
@@ -103,5 +143,21 @@ describe('checkDisplayName', () => {
       reason: 'Display name must not contain control characters',
     });
     expect(checkDisplayName('a\u2028b', 'x').ok).toBe(false);
+  });
+});
+
+describe('checkStatusText', () => {
+  it('allows empty, trims, counts code points, refuses controls', () => {
+    expect(checkStatusText('  ')).toEqual({ ok: true, value: '' });
+    expect(checkStatusText(' 바빠요 🐻 ')).toEqual({ ok: true, value: '바빠요 🐻' });
+    expect(checkStatusText('😀'.repeat(140)).ok).toBe(true);
+    expect(checkStatusText('😀'.repeat(141))).toEqual({
+      ok: false,
+      reason: 'Status text must be at most 140 characters long',
+    });
+    expect(checkStatusText('a\nb')).toEqual({
+      ok: false,
+      reason: 'Status text must not contain control characters',
+    });
   });
 });

@@ -9,11 +9,17 @@ export class UserEntity {
   /** As the person entered it (NFC, trimmed): what others see. */
   @Column('text') username: string;
 
-  /** NFC + lowercase: the unique identity, so names differing only by case or Unicode form collide. */
+  /** NFKC + lowercase: the unique identity, so look-alike names collide. */
   @Column('text', { name: 'username_key' }) usernameKey: string;
 
   @Column('text', { name: 'display_name' }) displayName: string;
 
+  /** The display name folded like a username key: what people search by. */
+  @Column('text', { name: 'display_name_key' }) displayNameKey: string;
+
+  @Column('text', { name: 'status_text' }) statusText: string;
+
+  /** argon2id; for a guest, a marker no password verifies against. */
   @Column('text', { name: 'password_hash' }) passwordHash: string;
 
   @Column('text') role: UserRole;

@@ -1,7 +1,11 @@
 import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { SessionRevocationReason } from '@app/contracts';
 import { AUTH_SCHEMA } from '../../auth.schema';
 
-/** One per login (device). Access tokens carry its id (`sid`), so a session can be revoked alone. */
+/**
+ * One per login (device). Access tokens carry its id (`sid`), so a session can be revoked alone;
+ * its refresh tokens form one rotation family.
+ */
 @Entity({ schema: AUTH_SCHEMA, name: 'sessions' })
 export class SessionEntity {
   @PrimaryColumn('uuid') id: string;
@@ -16,5 +20,10 @@ export class SessionEntity {
 
   @Column('timestamptz', { name: 'last_seen_at' }) lastSeenAt: Date;
 
+  /** When its newest refresh token expires: an idle session ends then. */
+  @Column('timestamptz', { name: 'expires_at' }) expiresAt: Date;
+
   @Column('timestamptz', { name: 'revoked_at', nullable: true }) revokedAt: Date | null;
+
+  @Column('text', { name: 'revoked_reason', nullable: true }) revokedReason: SessionRevocationReason | null;
 }
