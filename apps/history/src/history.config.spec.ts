@@ -24,3 +24,20 @@ describe('HistoryConfig', () => {
     expect(() => loadConfig(HistoryConfig, { MONGO_URL: 'http://db:27017' })).toThrow(ConfigValidationError);
   });
 });
+
+describe('HistoryConfig: chat-log settings', () => {
+  it('defaults: 15-minute edit window, keep forever, retention checked hourly', () => {
+    const config = loadConfig(HistoryConfig, {});
+    expect(config.MESSAGE_EDIT_WINDOW_SECONDS).toBe(900);
+    expect(config.HISTORY_RETENTION_DAYS).toBe(0);
+    expect(config.HISTORY_RETENTION_INTERVAL_SECONDS).toBe(3600);
+  });
+
+  it('takes fractional retention days and refuses negative ones', () => {
+    expect(loadConfig(HistoryConfig, { HISTORY_RETENTION_DAYS: '0.5' }).HISTORY_RETENTION_DAYS).toBe(0.5);
+    expect(() => loadConfig(HistoryConfig, { HISTORY_RETENTION_DAYS: '-1' })).toThrow(ConfigValidationError);
+    expect(() => loadConfig(HistoryConfig, { MESSAGE_EDIT_WINDOW_SECONDS: 'soon' })).toThrow(
+      ConfigValidationError,
+    );
+  });
+});

@@ -1,4 +1,4 @@
-import { IsInt, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { IsInt, IsNumber, IsString, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
 import { BaseConfig } from '@app/common';
 
 export class HistoryConfig extends BaseConfig {
@@ -12,6 +12,21 @@ export class HistoryConfig extends BaseConfig {
   MONGO_URL: string = '';
 
   @IsString() @MinLength(1) MONGO_DB: string = 'happychat';
+
+  /** How long after sending the author may edit a message; 0 turns editing off. */
+  @IsInt() @Min(0) @Max(31_536_000) MESSAGE_EDIT_WINDOW_SECONDS: number = 900;
+
+  /**
+   * Messages older than this many days are deleted for good, unless their room has its own
+   * setting (0 there keeps it forever). 0 = keep forever. Fractions are allowed (0.5 = 12 hours).
+   */
+  @IsNumber({ allowNaN: false, allowInfinity: false }) @Min(0) @Max(36500) HISTORY_RETENTION_DAYS: number = 0;
+
+  /** How often each instance tries to run retention (one at a time across instances); 0 = never. */
+  @IsInt() @Min(0) @Max(604_800) HISTORY_RETENTION_INTERVAL_SECONDS: number = 3600;
+
+  /** Rows deleted per statement during retention. */
+  @IsInt() @Min(1) @Max(1_000_000) HISTORY_RETENTION_BATCH: number = 5000;
 
   get usesMongo(): boolean {
     return this.MONGO_URL !== '';

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { loadConfig, runService, startService } from '@app/common';
 import { HistoryAppModule } from './app.module';
 import { HistoryConfig } from './history.config';

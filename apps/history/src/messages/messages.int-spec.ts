@@ -111,6 +111,8 @@ describe('history service over RPC', () => {
         content: '안녕하세요 👋',
         clientMsgId,
         createdAt: expect.any(String),
+        attachments: [],
+        reactions: [],
       });
       expect(new Date(first.createdAt).toISOString()).toBe(first.createdAt);
 
@@ -188,6 +190,8 @@ describe('history service over RPC', () => {
         content: '안녕하세요 👋',
         clientMsgId: 'retry-me-1',
         createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+        attachments: [],
+        reactions: [],
       });
     });
 

@@ -4,6 +4,7 @@ import { HistoryConfig } from '../history.config';
 import { HistoryStoreHealth } from './history-store.health';
 import { MessagesHandler } from './messages.handler';
 import { MessagesService } from './messages.service';
+import { RetentionScheduler } from './retention.scheduler';
 import { HISTORY_STORE } from './store/history-store';
 import { MongoHistoryStore } from './store/mongo-history.store';
 import {
@@ -36,7 +37,14 @@ export class MessagesModule {
     return {
       module: MessagesModule,
       imports: database,
-      providers: [store, MessagesService, MessagesHandler, HistoryStoreHealth],
+      providers: [
+        { provide: HistoryConfig, useValue: config },
+        store,
+        MessagesService,
+        MessagesHandler,
+        HistoryStoreHealth,
+        RetentionScheduler,
+      ],
     };
   }
 }

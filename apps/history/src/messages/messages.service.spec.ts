@@ -2,7 +2,10 @@ import { AppException, Metrics } from '@app/common';
 import { DomainEvent, Events, HistoryErrorCode } from '@app/contracts';
 import { EventPublisher } from '@app/messaging';
 import { MessagesService } from './messages.service';
-import { AppendInput, AppendResult, HistoryStore, StoredMessage } from './store/history-store';
+import { loadConfig } from '@app/common';
+import { HistoryConfig } from '../history.config';
+import { toMessageView } from './messages.mapper';
+import { AppendInput, AppendResult, EditInput, HistoryStore, StoredMessage } from './store/history-store';
 
 const message: StoredMessage = {
   id: '0190f5c2-7c1a-7000-8000-00000000aaaa',
@@ -13,6 +16,10 @@ const message: StoredMessage = {
   content: 'hi 👋',
   clientMsgId: 'c-1',
   createdAt: new Date('2026-01-02T03:04:05.678Z'),
+  attachments: [],
+  editedAt: null,
+  deletedAt: null,
+  replyToId: null,
 };
 const input: AppendInput = {
   roomId: message.roomId,
@@ -27,6 +34,23 @@ class StubStore implements HistoryStore {
   next: () => Promise<AppendResult> = async () => ({ message, duplicate: false });
   append = jest.fn((_input: AppendInput) => this.next());
   page = jest.fn(async () => ({ messages: [message], hasMore: false }));
+  range = jest.fn(async () => ({ messages: [message], hasMore: false }));
+  edit = jest.fn(async (input: EditInput) => ({
+    message: { ...message, content: input.content, editedAt: new Date('2026-01-02T03:05:00.000Z') },
+    changed: true,
+  }));
+  delete = jest.fn(async () => ({
+    message: { ...message, content: '', deletedAt: new Date('2026-01-02T03:06:00.000Z'), reactions: [] },
+    changed: true,
+  }));
+  addReaction = jest.fn(async () => ({ reactions: [{ emoji: '👍', count: 2, me: true }], changed: true }));
+  removeReaction = jest.fn(async () => ({ reactions: [], changed: false }));
+  summary = jest.fn(async () => []);
+  search = jest.fn(async () => ({ messages: [], hasMore: false }));
+  exportPage = jest.fn(async () => ({ messages: [], hasMore: false }));
+  getRetention = jest.fn(async () => null);
+  setRetention = jest.fn(async () => undefined);
+  purgeExpired = jest.fn(async () => ({ ran: true, deleted: 0 }));
   latestSeq = jest.fn(async () => 7);
   ping = jest.fn(async () => true);
 }
@@ -50,7 +74,12 @@ describe('MessagesService', () => {
     store = new StubStore();
     publisher = new StubPublisher();
     metrics = new Metrics();
-    service = new MessagesService(store, publisher as unknown as EventPublisher, metrics);
+    service = new MessagesService(
+      store,
+      publisher as unknown as EventPublisher,
+      metrics,
+      loadConfig(HistoryConfig, { MESSAGE_EDIT_WINDOW_SECONDS: '60' }),
+    );
   });
 
   const count = async (result: string): Promise<number> => {
@@ -70,7 +99,7 @@ describe('MessagesService', () => {
           v: 1,
           eventId: expect.stringMatching(/^[0-9a-f-]{36}$/),
           occurredAt: '2026-01-02T03:04:05.678Z',
-          message: { ...message, createdAt: '2026-01-02T03:04:05.678Z' },
+          message: toMessageView(message),
         },
       },
     ]);
@@ -121,5 +150,63 @@ describe('MessagesService', () => {
       hasMore: false,
     });
     expect(store.page).toHaveBeenCalledWith({ roomId: message.roomId, limit: 10 });
+  });
+
+  it('edits with the configured window, then announces message.edited to the room keyed by the editor', async () => {
+    const editor = message.senderId;
+    const { message: edited } = await service.edit({
+      roomId: message.roomId,
+      messageId: message.id,
+      actorId: editor,
+      content: 'fixed',
+    });
+    expect(store.edit).toHaveBeenCalledWith(expect.objectContaining({ content: 'fixed', windowSeconds: 60 }));
+    expect(publisher.published).toEqual([
+      {
+        roomId: message.roomId,
+        actorId: editor,
+        event: expect.objectContaining({
+          type: Events.MESSAGE_EDITED,
+          occurredAt: '2026-01-02T03:05:00.000Z',
+          message: toMessageView(edited),
+        }),
+      },
+    ]);
+  });
+
+  it('announces a delete with who deleted it', async () => {
+    const moderator = '0190f5c2-7c1a-7000-8000-0000000000ff';
+    await service.delete({
+      roomId: message.roomId,
+      messageId: message.id,
+      actorId: moderator,
+      moderator: true,
+    });
+    expect(publisher.published[0]).toMatchObject({
+      actorId: moderator,
+      event: {
+        type: Events.MESSAGE_DELETED,
+        deletedBy: moderator,
+        message: { content: '', deletedAt: expect.any(String) },
+      },
+    });
+  });
+
+  it('announces reaction changes with the counts after them, without anyone\'s "me"', async () => {
+    const input = { roomId: message.roomId, messageId: message.id, userId: message.senderId, emoji: '👍' };
+    await expect(service.addReaction(input)).resolves.toEqual({
+      reactions: [{ emoji: '👍', count: 2, me: true }],
+      changed: true,
+    });
+    expect(publisher.published[0].event).toMatchObject({
+      type: Events.MESSAGE_REACTION_CHANGED,
+      op: 'added',
+      emoji: '👍',
+      userId: message.senderId,
+      reactions: [{ emoji: '👍', count: 2 }],
+    });
+    expect(JSON.stringify(publisher.published[0].event)).not.toContain('"me"');
+    await service.removeReaction(input);
+    expect(publisher.published[1].event).toMatchObject({ op: 'removed', reactions: [] });
   });
 });

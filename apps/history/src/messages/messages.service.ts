@@ -1,18 +1,53 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Counter, Histogram } from 'prom-client';
-import { Events, MessageCreatedEvent } from '@app/contracts';
+import {
+  Events,
+  MessageCreatedEvent,
+  MessageDeletedEvent,
+  MessageEditedEvent,
+  MessageReactionChangedEvent,
+  MessageView,
+} from '@app/contracts';
 import { Metrics, uuidv7 } from '@app/common';
 import { EventPublisher } from '@app/messaging';
+import { HistoryConfig } from '../history.config';
 import { toMessageView } from './messages.mapper';
 import {
   AppendInput,
   AppendResult,
+  DeleteInput,
+  DeleteResult,
+  EditResult,
+  ExportQuery,
   HISTORY_STORE,
   HistoryStore,
   MessagePage,
   PageQuery,
+  RangeQuery,
+  ReactionInput,
+  ReactionResult,
+  RoomSummary,
+  SearchPage,
+  SearchQuery,
+  StoredMessage,
 } from './store/history-store';
 
+export interface EditRequest {
+  roomId: string;
+  messageId: string;
+  actorId: string;
+  content: string;
+}
+
+const meta = (at: Date) => ({ v: 1 as const, eventId: uuidv7(), occurredAt: at.toISOString() });
+
+/**
+ * The log's rules live in the store; this service adds what happens around them: every change is
+ * announced to the room after it committed (room.<roomId>.user.<actorId>), and appends are
+ * counted and timed. A repeat of a change (a duplicate append, a second delete, a reaction
+ * already there) is announced again: the first attempt may have committed and died before
+ * publishing, and receivers treat these events as state, deduped by message id.
+ */
 @Injectable()
 export class MessagesService {
   private readonly appends: Counter<string>;
@@ -22,6 +57,7 @@ export class MessagesService {
     @Inject(HISTORY_STORE) private readonly store: HistoryStore,
     private readonly events: EventPublisher,
     metrics: Metrics,
+    private readonly config: HistoryConfig,
   ) {
     this.appends = metrics.counter('happychat_history_appends_total', 'Appends by outcome', ['result']);
     this.appendSeconds = metrics.histogram(
@@ -31,10 +67,8 @@ export class MessagesService {
   }
 
   /**
-   * Store, then announce. A duplicate is announced again: the first attempt may have committed
-   * and died before publishing, and this retry is then the only way the room hears of it.
-   * Receivers dedupe by message id. If publishing fails the caller gets an error and retries
-   * with the same clientMsgId, which lands here as a duplicate.
+   * Store, then announce. If publishing fails the caller gets an error and retries with the same
+   * clientMsgId, which lands here as a duplicate.
    */
   async append(input: AppendInput): Promise<AppendResult> {
     const stopTimer = this.appendSeconds.startTimer();
@@ -56,8 +90,99 @@ export class MessagesService {
     return result;
   }
 
-  async page(query: PageQuery): Promise<MessagePage> {
+  page(query: PageQuery): Promise<MessagePage> {
     return this.store.page(query);
+  }
+
+  range(query: RangeQuery): Promise<MessagePage> {
+    return this.store.range(query);
+  }
+
+  /** The edit window is the history service's setting (MESSAGE_EDIT_WINDOW_SECONDS). */
+  async edit(input: EditRequest): Promise<EditResult> {
+    const result = await this.store.edit({
+      ...input,
+      windowSeconds: this.config.MESSAGE_EDIT_WINDOW_SECONDS,
+    });
+    const { message } = result;
+    if (message.editedAt) {
+      const event: MessageEditedEvent = {
+        type: Events.MESSAGE_EDITED,
+        ...meta(message.editedAt),
+        message: this.forEveryone(message),
+      };
+      await this.events.publishRoomEvent(message.roomId, input.actorId, event);
+    }
+    return result;
+  }
+
+  async delete(input: DeleteInput): Promise<DeleteResult> {
+    const result = await this.store.delete(input);
+    const { message } = result;
+    const event: MessageDeletedEvent = {
+      type: Events.MESSAGE_DELETED,
+      ...meta(message.deletedAt ?? new Date()),
+      message: toMessageView(message),
+      deletedBy: input.actorId.toLowerCase(),
+    };
+    await this.events.publishRoomEvent(message.roomId, input.actorId, event);
+    return result;
+  }
+
+  addReaction(input: ReactionInput): Promise<ReactionResult> {
+    return this.react(input, 'added', () => this.store.addReaction(input));
+  }
+
+  removeReaction(input: ReactionInput): Promise<ReactionResult> {
+    return this.react(input, 'removed', () => this.store.removeReaction(input));
+  }
+
+  summary(roomIds: string[]): Promise<RoomSummary[]> {
+    return this.store.summary(roomIds);
+  }
+
+  search(query: SearchQuery): Promise<SearchPage> {
+    return this.store.search(query);
+  }
+
+  exportPage(query: ExportQuery): Promise<MessagePage> {
+    return this.store.exportPage(query);
+  }
+
+  getRetention(roomId: string): Promise<number | null> {
+    return this.store.getRetention(roomId);
+  }
+
+  async setRetention(roomId: string, days: number | null): Promise<number | null> {
+    await this.store.setRetention(roomId, days);
+    return this.store.getRetention(roomId);
+  }
+
+  private async react(
+    input: ReactionInput,
+    op: 'added' | 'removed',
+    change: () => Promise<ReactionResult>,
+  ): Promise<ReactionResult> {
+    const result = await change();
+    const event: MessageReactionChangedEvent = {
+      type: Events.MESSAGE_REACTION_CHANGED,
+      ...meta(new Date()),
+      roomId: input.roomId.toLowerCase(),
+      messageId: input.messageId.toLowerCase(),
+      userId: input.userId.toLowerCase(),
+      emoji: input.emoji,
+      op,
+      reactions: result.reactions.map(({ emoji, count }) => ({ emoji, count })),
+    };
+    await this.events.publishRoomEvent(event.roomId, event.userId, event);
+    return result;
+  }
+
+  /** Events go to every member: `me` belongs to one viewer, so it is cleared. */
+  private forEveryone(message: StoredMessage): MessageView {
+    const view = toMessageView(message);
+    if (view.reactions) view.reactions = view.reactions.map((r) => ({ ...r, me: false }));
+    return view;
   }
 
   private createdEvent({ message }: AppendResult): MessageCreatedEvent {
@@ -66,7 +191,7 @@ export class MessagesService {
       v: 1,
       eventId: uuidv7(),
       occurredAt: message.createdAt.toISOString(),
-      message: toMessageView(message),
+      message: this.forEveryone(message),
     };
   }
 }

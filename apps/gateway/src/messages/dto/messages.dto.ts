@@ -1,7 +1,21 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsInt, IsOptional, IsString, Length, Matches, Max, Min } from 'class-validator';
-import { IsWellFormedText, Limits, MaxCodePoints } from '@app/contracts';
+import {
+  IsInt,
+  IsISO8601,
+  IsNumber,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+  ValidateIf,
+} from 'class-validator';
+import { HistoryLimits, IsWellFormedText, Limits, MaxCodePoints } from '@app/contracts';
+
+const IsoTime = () => IsISO8601({ strict: true, strictSeparator: true });
 
 export class ListMessagesQuery {
   @ApiPropertyOptional({ description: 'Messages with seq below this (older)' })
@@ -11,12 +25,39 @@ export class ListMessagesQuery {
   @Min(1)
   beforeSeq?: number;
 
-  @ApiPropertyOptional({ description: 'Messages with seq above this (newer): resync from the last seq seen' })
+  @ApiPropertyOptional({
+    description:
+      'Messages with seq above this (newer): resync from the last seq seen. With from/to: continue the window after this seq',
+  })
   @IsOptional()
   @Type(() => Number)
   @IsInt()
   @Min(0)
   afterSeq?: number;
+
+  @ApiPropertyOptional({
+    description: 'The page centred on this message (jump to a message with context before and after)',
+  })
+  @IsOptional()
+  @IsUUID('all')
+  aroundId?: string;
+
+  @ApiPropertyOptional({
+    description:
+      'Date window start (ISO 8601, inclusive); give with `to`. The client pages 3-day windows on demand',
+    example: '2026-01-01T00:00:00Z',
+  })
+  @IsOptional()
+  @IsoTime()
+  from?: string;
+
+  @ApiPropertyOptional({
+    description: 'Date window end (ISO 8601, exclusive)',
+    example: '2026-01-04T00:00:00Z',
+  })
+  @IsOptional()
+  @IsoTime()
+  to?: string;
 
   @ApiPropertyOptional({ default: Limits.PAGE_DEFAULT, maximum: Limits.PAGE_MAX })
   @IsOptional()
@@ -40,4 +81,83 @@ export class SendMessageDto {
   @Matches(/\S/, { message: 'content must not be blank' })
   @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
   content: string;
+
+  @ApiPropertyOptional({ description: 'Answer this message (it must be in the same room)' })
+  @IsOptional()
+  @IsUUID('all')
+  replyToId?: string;
+}
+
+export class EditMessageDto {
+  @ApiProperty({ example: 'fixed the typo', maxLength: Limits.MESSAGE_MAX_CHARS })
+  @IsString()
+  @IsWellFormedText()
+  @Matches(/\S/, { message: 'content must not be blank' })
+  @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
+  content: string;
+}
+
+export class SearchMessagesQuery {
+  @ApiProperty({
+    description: `Text to find (case-insensitive, literal: no wildcards or regular expressions), 1-${HistoryLimits.SEARCH_QUERY_MAX_CHARS} characters`,
+    example: '회의',
+  })
+  @IsString()
+  @IsWellFormedText()
+  @Matches(/\S/, { message: 'q must not be blank' })
+  @MaxCodePoints(HistoryLimits.SEARCH_QUERY_MAX_CHARS)
+  q: string;
+
+  @ApiPropertyOptional({ default: HistoryLimits.SEARCH_PAGE_DEFAULT, maximum: HistoryLimits.SEARCH_PAGE_MAX })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(HistoryLimits.SEARCH_PAGE_MAX)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: "The previous page's nextBeforeId" })
+  @IsOptional()
+  @IsUUID('all')
+  beforeId?: string;
+}
+
+export class ReplayQuery {
+  @ApiProperty({ description: 'Start (ISO 8601, inclusive)', example: '2026-01-01T10:00:00Z' })
+  @IsoTime()
+  from: string;
+
+  @ApiProperty({ description: 'End (ISO 8601, exclusive)', example: '2026-01-01T11:00:00Z' })
+  @IsoTime()
+  to: string;
+
+  @ApiPropertyOptional({ description: 'Continue after this seq (the last one of the previous page)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  afterSeq?: number;
+
+  @ApiPropertyOptional({ default: HistoryLimits.RANGE_PAGE_DEFAULT, maximum: HistoryLimits.RANGE_PAGE_MAX })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(HistoryLimits.RANGE_PAGE_MAX)
+  limit?: number;
+}
+
+export class RetentionDto {
+  @ApiProperty({
+    description:
+      'Whole days to keep messages; 0 keeps them forever; null falls back to the server-wide policy',
+    nullable: true,
+    example: 30,
+  })
+  @ValidateIf((o: RetentionDto) => o.days !== null)
+  @IsNumber({ allowNaN: false, allowInfinity: false })
+  @IsInt()
+  @Min(0)
+  @Max(HistoryLimits.RETENTION_DAYS_MAX)
+  days: number | null;
 }

@@ -1,5 +1,6 @@
 import { Column, Entity, PrimaryColumn, Unique, ValueTransformer } from 'typeorm';
 import type { MessageKind } from '@app/contracts';
+import type { StoredAttachment } from '../store/history-store';
 
 /** bigint arrives from pg as a string; seqs stay far below 2^53, so a number is exact. */
 export const bigintAsNumber: ValueTransformer = {
@@ -27,4 +28,12 @@ export class MessageEntity {
   @Column('text', { name: 'client_msg_id' }) clientMsgId: string;
 
   @Column('timestamptz', { name: 'created_at' }) createdAt: Date;
+
+  @Column('jsonb', { default: () => "'[]'::jsonb" }) attachments: StoredAttachment[];
+
+  @Column('timestamptz', { name: 'edited_at', nullable: true }) editedAt: Date | null;
+
+  @Column('timestamptz', { name: 'deleted_at', nullable: true }) deletedAt: Date | null;
+
+  @Column('uuid', { name: 'reply_to_id', nullable: true }) replyToId: string | null;
 }

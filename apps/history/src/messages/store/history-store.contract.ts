@@ -1,6 +1,9 @@
-import { CommonErrorCode, HistoryErrorCode, Limits } from '@app/contracts';
+import { CommonErrorCode, HistoryErrorCode, HistoryLimits, Limits } from '@app/contracts';
 import { AppException, uuidv7 } from '@app/common';
 import { AppendInput, AppendResult, HistoryStore, StoredMessage } from './history-store';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const DAY_MS = 86_400_000;
 
 export interface StoreUnderTest {
   store: HistoryStore;
@@ -77,6 +80,11 @@ export function describeHistoryStoreContract(name: string, factory: () => Promis
           content: 'hello',
           clientMsgId: req.clientMsgId,
           createdAt: expect.any(Date),
+          attachments: [],
+          editedAt: null,
+          deletedAt: null,
+          replyToId: null,
+          reactions: [],
         });
         // The store's clock (the database's, for PostgreSQL) may differ a little from ours.
         expect(Math.abs(message.createdAt.getTime() - before)).toBeLessThan(60_000);
@@ -442,6 +450,723 @@ export function describeHistoryStoreContract(name: string, factory: () => Promis
       it('ping answers true while the backend is reachable', async () => {
         await expect(store.ping()).resolves.toBe(true);
       });
+    });
+
+    async function codeOf(p: Promise<unknown>): Promise<{ code: string; field?: string }> {
+      const err = await rejection(p);
+      return { code: err.code, field: err.details?.[0]?.field };
+    }
+
+    describe('replies', () => {
+      it('stores replyToId for a message of the same room and shows it in pages', async () => {
+        const roomId = uuidv7();
+        const [first] = await fill(roomId, 1);
+        const { message } = await store.append(input({ roomId, replyToId: first.id.toUpperCase() }));
+        expect(message.replyToId).toBe(first.id);
+        expect((await store.page({ roomId, limit: 5 })).messages[1].replyToId).toBe(first.id);
+      });
+
+      it('refuses a reply to a message of another room, or to none, as MESSAGE_NOT_FOUND, storing nothing', async () => {
+        const [elsewhere] = await fill(uuidv7(), 1);
+        const roomId = uuidv7();
+        for (const replyToId of [elsewhere.id, uuidv7()]) {
+          expect(await codeOf(store.append(input({ roomId, replyToId })))).toEqual({
+            code: HistoryErrorCode.MESSAGE_NOT_FOUND,
+            field: 'replyToId',
+          });
+        }
+        expect(await store.latestSeq(roomId)).toBe(0);
+      });
+
+      it('treats the reply as part of the message for idempotency', async () => {
+        const roomId = uuidv7();
+        const [a, b] = await fill(roomId, 2);
+        const req = input({ roomId, replyToId: a.id });
+        const first = await store.append(req);
+        await expect(store.append(req)).resolves.toEqual({ message: first.message, duplicate: true });
+        expect((await codeOf(store.append({ ...req, replyToId: b.id }))).code).toBe(
+          HistoryErrorCode.IDEMPOTENCY_CONFLICT,
+        );
+        expect((await codeOf(store.append({ ...req, replyToId: undefined }))).code).toBe(
+          HistoryErrorCode.IDEMPOTENCY_CONFLICT,
+        );
+      });
+    });
+
+    describe('page around a message', () => {
+      let roomId: string;
+      let all: StoredMessage[];
+
+      beforeAll(async () => {
+        roomId = uuidv7();
+        all = await fill(roomId, 20);
+      });
+
+      const around = async (i: number, limit: number) => {
+        const p = await store.page({ roomId, aroundId: all[i - 1].id, limit });
+        return {
+          seqs: seqs(p.messages),
+          hasMore: p.hasMore,
+          hasMoreBefore: p.hasMoreBefore,
+          hasMoreAfter: p.hasMoreAfter,
+        };
+      };
+
+      it('returns older context, the message, newer context, ascending, and what lies beyond each side', async () => {
+        expect(await around(10, 5)).toEqual({
+          seqs: [8, 9, 10, 11, 12],
+          hasMore: true,
+          hasMoreBefore: true,
+          hasMoreAfter: true,
+        });
+        expect(await around(10, 6)).toEqual({
+          seqs: [8, 9, 10, 11, 12, 13],
+          hasMore: true,
+          hasMoreBefore: true,
+          hasMoreAfter: true,
+        });
+        expect(await around(2, 5)).toEqual({
+          seqs: [1, 2, 3, 4],
+          hasMore: true,
+          hasMoreBefore: false,
+          hasMoreAfter: true,
+        });
+        expect(await around(20, 5)).toEqual({
+          seqs: [18, 19, 20],
+          hasMore: true,
+          hasMoreBefore: true,
+          hasMoreAfter: false,
+        });
+        expect(await around(10, 1)).toEqual({
+          seqs: [10],
+          hasMore: true,
+          hasMoreBefore: true,
+          hasMoreAfter: true,
+        });
+        expect(await around(10, 100)).toEqual({
+          seqs: range(1, 20),
+          hasMore: false,
+          hasMoreBefore: false,
+          hasMoreAfter: false,
+        });
+      });
+
+      it('refuses a message id of another room, or an unknown one, as MESSAGE_NOT_FOUND (aroundId)', async () => {
+        const [elsewhere] = await fill(uuidv7(), 1);
+        for (const aroundId of [elsewhere.id, uuidv7()]) {
+          expect(await codeOf(store.page({ roomId, aroundId, limit: 5 }))).toEqual({
+            code: HistoryErrorCode.MESSAGE_NOT_FOUND,
+            field: 'aroundId',
+          });
+        }
+      });
+
+      it('refuses aroundId with a seq cursor as INVALID_CURSOR, and a non-UUID as VALIDATION_FAILED', async () => {
+        const aroundId = all[0].id;
+        for (const q of [{ beforeSeq: 5 }, { afterSeq: 1 }]) {
+          expect((await codeOf(store.page({ roomId, aroundId, limit: 5, ...q }))).code).toBe(
+            HistoryErrorCode.INVALID_CURSOR,
+          );
+        }
+        expect((await codeOf(store.page({ roomId, aroundId: 'nope', limit: 5 }))).code).toBe(
+          CommonErrorCode.VALIDATION_FAILED,
+        );
+      });
+    });
+
+    describe('visibleFrom', () => {
+      it('hides older messages from every page, from around and from ranges', async () => {
+        const roomId = uuidv7();
+        const old = await fill(roomId, 3);
+        await sleep(5);
+        const cut = new Date();
+        await sleep(5);
+        const recent = [
+          (await store.append(input({ roomId, content: 'r1' }))).message,
+          (await store.append(input({ roomId, content: 'r2' }))).message,
+        ];
+        expect(seqs((await store.page({ roomId, limit: 10, visibleFrom: cut })).messages)).toEqual([4, 5]);
+        expect(await store.page({ roomId, limit: 2, visibleFrom: cut })).toMatchObject({ hasMore: false });
+        expect(
+          seqs((await store.page({ roomId, limit: 10, afterSeq: 0, visibleFrom: cut })).messages),
+        ).toEqual([4, 5]);
+        expect(
+          seqs((await store.page({ roomId, limit: 10, beforeSeq: 5, visibleFrom: cut })).messages),
+        ).toEqual([4]);
+        expect(
+          (await codeOf(store.page({ roomId, limit: 3, aroundId: old[1].id, visibleFrom: cut }))).code,
+        ).toBe(HistoryErrorCode.MESSAGE_NOT_FOUND);
+        const r = await store.range({
+          roomId,
+          from: new Date(cut.getTime() - DAY_MS),
+          to: new Date(Date.now() + 60_000),
+          limit: 10,
+          includeDeleted: true,
+          visibleFrom: cut,
+        });
+        expect(r.messages.map((m) => m.id)).toEqual(recent.map((m) => m.id));
+      });
+    });
+
+    describe('range (date windows, replay)', () => {
+      let roomId: string;
+      let all: StoredMessage[];
+
+      beforeAll(async () => {
+        roomId = uuidv7();
+        all = [];
+        // Apart in time, so window edges taken from createdAt fall between messages.
+        for (let i = 1; i <= 8; i++) {
+          all.push((await store.append(input({ roomId, content: `t${i}` }))).message);
+          await sleep(4);
+        }
+      });
+
+      const at = (i: number) => all[i - 1].createdAt;
+      const farFuture = () => new Date(Date.now() + DAY_MS);
+
+      it('returns from ≤ createdAt < to, ascending, and whether more lie in the window', async () => {
+        const p = await store.range({ roomId, from: at(3), to: at(6), limit: 10, includeDeleted: true });
+        expect({ seqs: seqs(p.messages), hasMore: p.hasMore }).toEqual({ seqs: [3, 4, 5], hasMore: false });
+        const all8 = await store.range({
+          roomId,
+          from: new Date(at(1).getTime() - 3 * DAY_MS),
+          to: farFuture(),
+          limit: 8,
+          includeDeleted: true,
+        });
+        expect(all8.messages).toEqual(all);
+        expect(all8.hasMore).toBe(false);
+      });
+
+      it('continues a long window with afterSeq, visiting each message once', async () => {
+        const walked: number[] = [];
+        let afterSeq: number | undefined;
+        for (;;) {
+          const p = await store.range({
+            roomId,
+            from: at(2),
+            to: farFuture(),
+            afterSeq,
+            limit: 3,
+            includeDeleted: true,
+          });
+          walked.push(...seqs(p.messages));
+          if (!p.hasMore) break;
+          afterSeq = p.messages[p.messages.length - 1].seq;
+        }
+        expect(walked).toEqual(range(2, 8));
+      });
+
+      it('is empty for a window with nothing in it, or an unknown room', async () => {
+        const from = new Date(at(1).getTime() - 10 * DAY_MS);
+        expect(
+          await store.range({
+            roomId,
+            from,
+            to: new Date(from.getTime() + 3 * DAY_MS),
+            limit: 5,
+            includeDeleted: true,
+          }),
+        ).toEqual({ messages: [], hasMore: false });
+        expect(
+          await store.range({ roomId: uuidv7(), from, to: farFuture(), limit: 5, includeDeleted: true }),
+        ).toEqual({ messages: [], hasMore: false });
+      });
+
+      it('refuses from ≥ to as INVALID_RANGE, and a limit outside 1..RANGE_PAGE_MAX as VALIDATION_FAILED', async () => {
+        for (const [from, to] of [
+          [at(3), at(3)],
+          [at(4), at(3)],
+        ]) {
+          expect((await codeOf(store.range({ roomId, from, to, limit: 5, includeDeleted: true }))).code).toBe(
+            HistoryErrorCode.INVALID_RANGE,
+          );
+        }
+        for (const limit of [0, HistoryLimits.RANGE_PAGE_MAX + 1]) {
+          expect(
+            (await codeOf(store.range({ roomId, from: at(1), to: farFuture(), limit, includeDeleted: true })))
+              .code,
+          ).toBe(CommonErrorCode.VALIDATION_FAILED);
+        }
+        expect(
+          (
+            await codeOf(
+              store.range({
+                roomId,
+                from: new Date('nope'),
+                to: farFuture(),
+                limit: 5,
+                includeDeleted: true,
+              }),
+            )
+          ).code,
+        ).toBe(CommonErrorCode.VALIDATION_FAILED);
+      });
+    });
+
+    describe('edit', () => {
+      const edit = (m: StoredMessage, over: Partial<Parameters<HistoryStore['edit']>[0]> = {}) =>
+        store.edit({
+          roomId: m.roomId,
+          messageId: m.id,
+          actorId: m.senderId,
+          content: 'edited ✏️',
+          windowSeconds: 900,
+          ...over,
+        });
+
+      it('lets the author change the content within the window: stored, editedAt set, seq kept', async () => {
+        const roomId = uuidv7();
+        const [m] = await fill(roomId, 1);
+        const { message, changed } = await edit(m);
+        expect(changed).toBe(true);
+        expect(message).toMatchObject({ id: m.id, seq: 1, content: 'edited ✏️', createdAt: m.createdAt });
+        expect(message.editedAt).toBeInstanceOf(Date);
+        expect((message.editedAt as Date).getTime()).toBeGreaterThanOrEqual(m.createdAt.getTime());
+        expect((await store.page({ roomId, limit: 5 })).messages).toEqual([message]);
+        expect(await store.latestSeq(roomId)).toBe(1);
+      });
+
+      it('changes nothing when the content is already that', async () => {
+        const [m] = await fill(uuidv7(), 1);
+        const { message, changed } = await edit(m, { content: m.content });
+        expect(changed).toBe(false);
+        expect(message).toEqual(m);
+      });
+
+      it('refuses others, a closed window, tombstones and other rooms with clear codes', async () => {
+        const [m] = await fill(uuidv7(), 1);
+        expect((await codeOf(edit(m, { actorId: uuidv7() }))).code).toBe(HistoryErrorCode.NOT_AUTHOR);
+        expect((await codeOf(edit(m, { windowSeconds: 0 }))).code).toBe(HistoryErrorCode.EDIT_WINDOW_CLOSED);
+        expect((await codeOf(edit(m, { roomId: uuidv7() }))).code).toBe(HistoryErrorCode.MESSAGE_NOT_FOUND);
+        expect((await codeOf(edit(m, { messageId: uuidv7() }))).code).toBe(
+          HistoryErrorCode.MESSAGE_NOT_FOUND,
+        );
+        await store.delete({ roomId: m.roomId, messageId: m.id, actorId: m.senderId, moderator: false });
+        expect((await codeOf(edit(m))).code).toBe(HistoryErrorCode.MESSAGE_DELETED);
+      });
+
+      it('checks content like append does', async () => {
+        const [m] = await fill(uuidv7(), 1);
+        expect((await codeOf(edit(m, { content: ' \n ' }))).code).toBe(CommonErrorCode.VALIDATION_FAILED);
+        expect((await codeOf(edit(m, { content: 'a\u0000' }))).code).toBe(CommonErrorCode.VALIDATION_FAILED);
+        expect((await codeOf(edit(m, { content: 'z'.repeat(Limits.MESSAGE_MAX_CHARS + 1) }))).code).toBe(
+          HistoryErrorCode.MESSAGE_TOO_LARGE,
+        );
+        expect((await store.page({ roomId: m.roomId, limit: 1 })).messages[0].content).toBe(m.content);
+      });
+
+      it('still recognises a late retry of the original send as a duplicate', async () => {
+        const req = input();
+        const { message } = await store.append(req);
+        await edit(message);
+        const again = await store.append(req);
+        expect(again.duplicate).toBe(true);
+        expect(again.message.content).toBe('edited ✏️');
+      });
+    });
+
+    describe('delete (tombstones)', () => {
+      it('clears content, sets deletedAt, keeps the seq, removes reactions; the author may', async () => {
+        const roomId = uuidv7();
+        const [a, b] = await fill(roomId, 2);
+        await store.addReaction({ roomId, messageId: a.id, userId: uuidv7(), emoji: '👍' });
+        const { message, changed } = await store.delete({
+          roomId,
+          messageId: a.id,
+          actorId: a.senderId,
+          moderator: false,
+        });
+        expect(changed).toBe(true);
+        expect(message).toMatchObject({ id: a.id, seq: 1, content: '', attachments: [], reactions: [] });
+        expect(message.deletedAt).toBeInstanceOf(Date);
+        const page = await store.page({ roomId, limit: 10 });
+        expect(seqs(page.messages)).toEqual([1, 2]);
+        expect(page.messages[0]).toMatchObject({ content: '', reactions: [], deletedAt: message.deletedAt });
+        expect(page.messages[1]).toEqual(b);
+        expect(await store.latestSeq(roomId)).toBe(2);
+        expect((await store.append(input({ roomId }))).message.seq).toBe(3);
+      });
+
+      it('is idempotent: deleting a tombstone answers it unchanged', async () => {
+        const [m] = await fill(uuidv7(), 1);
+        const first = await store.delete({
+          roomId: m.roomId,
+          messageId: m.id,
+          actorId: m.senderId,
+          moderator: false,
+        });
+        const again = await store.delete({
+          roomId: m.roomId,
+          messageId: m.id,
+          actorId: m.senderId,
+          moderator: false,
+        });
+        expect(again).toEqual({ message: first.message, changed: false });
+      });
+
+      it("lets a moderator delete anyone's message, and refuses other members", async () => {
+        const [m] = await fill(uuidv7(), 1);
+        const other = uuidv7();
+        expect(
+          (
+            await codeOf(
+              store.delete({ roomId: m.roomId, messageId: m.id, actorId: other, moderator: false }),
+            )
+          ).code,
+        ).toBe(HistoryErrorCode.NOT_AUTHOR);
+        const { changed } = await store.delete({
+          roomId: m.roomId,
+          messageId: m.id,
+          actorId: other,
+          moderator: true,
+        });
+        expect(changed).toBe(true);
+      });
+
+      it('refuses a message of another room as MESSAGE_NOT_FOUND', async () => {
+        const [m] = await fill(uuidv7(), 1);
+        expect(
+          (
+            await codeOf(
+              store.delete({ roomId: uuidv7(), messageId: m.id, actorId: m.senderId, moderator: true }),
+            )
+          ).code,
+        ).toBe(HistoryErrorCode.MESSAGE_NOT_FOUND);
+        expect((await store.page({ roomId: m.roomId, limit: 1 })).messages[0]).toEqual(m);
+      });
+
+      it('treats a late retry of a deleted message as a duplicate, not a conflict', async () => {
+        const req = input();
+        const { message } = await store.append(req);
+        await store.delete({
+          roomId: req.roomId,
+          messageId: message.id,
+          actorId: req.senderId,
+          moderator: false,
+        });
+        await expect(store.append(req)).resolves.toMatchObject({ duplicate: true, message: { content: '' } });
+      });
+    });
+
+    describe('reactions', () => {
+      const react = (m: StoredMessage, userId: string, emoji: string) =>
+        store.addReaction({ roomId: m.roomId, messageId: m.id, userId, emoji });
+      const unreact = (m: StoredMessage, userId: string, emoji: string) =>
+        store.removeReaction({ roomId: m.roomId, messageId: m.id, userId, emoji });
+
+      it('counts per emoji, most used first, with `me` for the reacting user', async () => {
+        const [m] = await fill(uuidv7(), 1);
+        const [ann, bob] = [uuidv7(), uuidv7()];
+        expect(await react(m, ann, '👍')).toEqual({
+          reactions: [{ emoji: '👍', count: 1, me: true }],
+          changed: true,
+        });
+        expect(await react(m, bob, '🎉')).toEqual({
+          reactions: [
+            { emoji: '👍', count: 1, me: false },
+            { emoji: '🎉', count: 1, me: true },
+          ],
+          changed: true,
+        });
+        expect((await react(m, bob, '👍')).reactions).toEqual([
+          { emoji: '👍', count: 2, me: true },
+          { emoji: '🎉', count: 1, me: true },
+        ]);
+      });
+
+      it('is idempotent per user and emoji, both ways', async () => {
+        const [m] = await fill(uuidv7(), 1);
+        const ann = uuidv7();
+        await react(m, ann, ':party_parrot:');
+        expect(await react(m, ann, ':party_parrot:')).toEqual({
+          reactions: [{ emoji: ':party_parrot:', count: 1, me: true }],
+          changed: false,
+        });
+        expect(await unreact(m, ann, ':party_parrot:')).toEqual({ reactions: [], changed: true });
+        expect(await unreact(m, ann, ':party_parrot:')).toEqual({ reactions: [], changed: false });
+      });
+
+      it('shows in pages with `me` for the viewer, and none without a viewer', async () => {
+        const roomId = uuidv7();
+        const [m] = await fill(roomId, 1);
+        const [ann, bob] = [uuidv7(), uuidv7()];
+        await react(m, ann, '❤️');
+        await react(m, bob, '❤️');
+        await react(m, ann, '🇰🇷');
+        expect((await store.page({ roomId, limit: 1, viewerId: bob })).messages[0].reactions).toEqual([
+          { emoji: '❤️', count: 2, me: true },
+          { emoji: '🇰🇷', count: 1, me: false },
+        ]);
+        expect((await store.page({ roomId, limit: 1 })).messages[0].reactions).toEqual([
+          { emoji: '❤️', count: 2, me: false },
+          { emoji: '🇰🇷', count: 1, me: false },
+        ]);
+      });
+
+      it('counts 12 people reacting at once exactly', async () => {
+        const [m] = await fill(uuidv7(), 1);
+        await Promise.all(range(1, 12).map(() => react(m, uuidv7(), '🔥')));
+        expect((await react(m, uuidv7(), '🔥')).reactions).toEqual([{ emoji: '🔥', count: 13, me: true }]);
+      });
+
+      it('refuses a bad emoji, a tombstone, another room, and more than the per-user maximum', async () => {
+        const [m] = await fill(uuidv7(), 1);
+        const ann = uuidv7();
+        for (const emoji of ['', 'a', '👍👍', 'thumbs up', ':Upper:', '<script>', '👍 ']) {
+          expect((await codeOf(react(m, ann, emoji))).code).toBe(CommonErrorCode.VALIDATION_FAILED);
+        }
+        expect(
+          (await codeOf(store.addReaction({ roomId: uuidv7(), messageId: m.id, userId: ann, emoji: '👍' })))
+            .code,
+        ).toBe(HistoryErrorCode.MESSAGE_NOT_FOUND);
+        for (let i = 0; i < HistoryLimits.REACTIONS_PER_USER_MAX; i++) await react(m, ann, `:e${i}:`);
+        expect((await codeOf(react(m, ann, '👍'))).code).toBe(HistoryErrorCode.TOO_MANY_REACTIONS);
+        await store.delete({ roomId: m.roomId, messageId: m.id, actorId: m.senderId, moderator: false });
+        expect((await codeOf(react(m, uuidv7(), '👍'))).code).toBe(HistoryErrorCode.MESSAGE_DELETED);
+      });
+    });
+
+    describe('summary', () => {
+      it('answers lastSeq and the newest live message per room, in the order asked, in one call', async () => {
+        const [busy, quiet, unknown, tombstoned] = [uuidv7(), uuidv7(), uuidv7(), uuidv7()];
+        const busyMessages = await fill(busy, 3);
+        const [q1] = await fill(quiet, 1);
+        const [t1, t2] = await fill(tombstoned, 2);
+        await store.delete({ roomId: tombstoned, messageId: t2.id, actorId: t2.senderId, moderator: false });
+        const out = await store.summary([quiet, unknown, busy.toUpperCase(), tombstoned]);
+        expect(out.map((s) => [s.roomId, s.lastSeq, s.lastMessage?.id ?? null])).toEqual([
+          [quiet, 1, q1.id],
+          [unknown, 0, null],
+          [busy, 3, busyMessages[2].id],
+          [tombstoned, 2, t1.id],
+        ]);
+        expect(out[2].lastMessage).toMatchObject({ content: 'm3', seq: 3 });
+      });
+
+      it('handles an empty list and refuses more than SUMMARY_ROOMS_MAX rooms', async () => {
+        expect(await store.summary([])).toEqual([]);
+        const many = Array.from({ length: HistoryLimits.SUMMARY_ROOMS_MAX + 1 }, () => uuidv7());
+        expect((await codeOf(store.summary(many))).code).toBe(CommonErrorCode.VALIDATION_FAILED);
+        const max = await store.summary(many.slice(1));
+        expect(max).toHaveLength(HistoryLimits.SUMMARY_ROOMS_MAX);
+      });
+    });
+
+    describe('search', () => {
+      const [ko, en, other] = [uuidv7(), uuidv7(), uuidv7()];
+      const texts: Record<string, string[]> = {
+        [ko]: [
+          '안녕하세요 여러분',
+          '오늘 회의는 3시입니다',
+          '회의록 공유드려요',
+          '100% 확실해요',
+          'a_b 그리고 a.c',
+        ],
+        [en]: [
+          'Hello World',
+          'the quick brown fox',
+          'HELLO again',
+          'price: $5 (approx.) [sic]',
+          'what? *stars*',
+        ],
+        [other]: ['hello from elsewhere', '안녕하세요 다른 방'],
+      };
+      const stored: Record<string, StoredMessage[]> = {};
+
+      beforeAll(async () => {
+        for (const roomId of [ko, en, other]) {
+          stored[roomId] = [];
+          for (const content of texts[roomId])
+            stored[roomId].push((await store.append(input({ roomId, content }))).message);
+        }
+      });
+
+      const find = async (
+        query: string,
+        rooms = [ko, en],
+        extra: Partial<Parameters<HistoryStore['search']>[0]> = {},
+      ) =>
+        (
+          await store.search({ rooms: rooms.map((roomId) => ({ roomId })), query, limit: 20, ...extra })
+        ).messages.map((m) => m.content);
+
+      it('finds substrings in Korean, including two-syllable ones', async () => {
+        expect(await find('회의')).toEqual(['회의록 공유드려요', '오늘 회의는 3시입니다']);
+        expect(await find('안녕하세요')).toEqual(['안녕하세요 여러분']);
+        expect(await find('녕하')).toEqual(['안녕하세요 여러분']);
+        expect(await find('공유드려요')).toEqual(['회의록 공유드려요']);
+      });
+
+      it('finds English case-insensitively, newest first, with room ids', async () => {
+        const hits = await store.search({ rooms: [{ roomId: en }], query: 'hello', limit: 10 });
+        expect(hits.messages.map((m) => [m.roomId, m.content])).toEqual([
+          [en, 'HELLO again'],
+          [en, 'Hello World'],
+        ]);
+        expect(await find('QUICK BROWN')).toEqual(['the quick brown fox']);
+      });
+
+      it('takes %, _, backslash and regular-expression characters literally', async () => {
+        expect(await find('%')).toEqual(['100% 확실해요']);
+        expect(await find('a_b')).toEqual(['a_b 그리고 a.c']);
+        expect(await find('a.c')).toEqual(['a_b 그리고 a.c']);
+        expect(await find('_')).toEqual(['a_b 그리고 a.c']);
+        expect(await find('$5 (approx.) [sic]')).toEqual(['price: $5 (approx.) [sic]']);
+        expect(await find('*stars*')).toEqual(['what? *stars*']);
+        for (const q of ['.*', '^', '[a-z]+', '\\', 'a%c', '|', '{2}', '+'])
+          expect(await find(q)).toEqual([]);
+      });
+
+      it('looks only in the rooms given', async () => {
+        expect(await find('안녕하세요', [other])).toEqual(['안녕하세요 다른 방']);
+        expect(await find('hello', [ko])).toEqual([]);
+        expect(await find('hello', [])).toEqual([]);
+        expect(await find('hello', [uuidv7()])).toEqual([]);
+      });
+
+      it('hides messages before a room’s visibleFrom', async () => {
+        const cut = new Date(stored[en][2].createdAt.getTime());
+        const page = await store.search({
+          rooms: [{ roomId: en, visibleFrom: cut }, { roomId: other }],
+          query: 'hello',
+          limit: 10,
+        });
+        expect(page.messages.map((m) => m.content)).toEqual(['hello from elsewhere', 'HELLO again']);
+      });
+
+      it('pages newest first with beforeId', async () => {
+        const rooms = [{ roomId: ko }, { roomId: en }, { roomId: other }];
+        const first = await store.search({ rooms, query: 'l', limit: 2 });
+        expect(first.hasMore).toBe(true);
+        const second = await store.search({ rooms, query: 'l', limit: 10, beforeId: first.messages[1].id });
+        const all = [...first.messages, ...second.messages].map((m) => m.id);
+        const expected = Object.values(stored)
+          .flat()
+          .filter((m) => m.content.toLowerCase().includes('l'))
+          .map((m) => m.id)
+          .sort()
+          .reverse();
+        expect(all).toEqual(expected);
+        expect(second.hasMore).toBe(false);
+      });
+
+      it('leaves out deleted messages and finds edited ones by their new text only', async () => {
+        const roomId = uuidv7();
+        const [a, b] = [
+          (await store.append(input({ roomId, content: 'zebra crossing' }))).message,
+          (await store.append(input({ roomId, content: 'zebra stripes' }))).message,
+        ];
+        await store.delete({ roomId, messageId: a.id, actorId: a.senderId, moderator: false });
+        await store.edit({
+          roomId,
+          messageId: b.id,
+          actorId: b.senderId,
+          content: 'giraffe neck',
+          windowSeconds: 60,
+        });
+        expect(await find('zebra', [roomId])).toEqual([]);
+        expect(await find('giraffe', [roomId])).toEqual(['giraffe neck']);
+      });
+
+      it('refuses a blank query and one over SEARCH_QUERY_MAX_CHARS (10 KB of text) as VALIDATION_FAILED', async () => {
+        for (const query of ['', '   ', 'x'.repeat(10 * 1024), 'a\u0000b']) {
+          expect((await codeOf(store.search({ rooms: [{ roomId: en }], query, limit: 5 }))).code).toBe(
+            CommonErrorCode.VALIDATION_FAILED,
+          );
+        }
+      });
+    });
+
+    describe('exportPage', () => {
+      it('walks the live messages ascending in large pages, skipping tombstones', async () => {
+        const roomId = uuidv7();
+        const all = await fill(roomId, 7);
+        await store.delete({ roomId, messageId: all[2].id, actorId: all[2].senderId, moderator: false });
+        const first = await store.exportPage({ roomId, afterSeq: 0, limit: 4 });
+        expect({ seqs: seqs(first.messages), hasMore: first.hasMore }).toEqual({
+          seqs: [1, 2, 4, 5],
+          hasMore: true,
+        });
+        const rest = await store.exportPage({ roomId, afterSeq: 5, limit: 4 });
+        expect({ seqs: seqs(rest.messages), hasMore: rest.hasMore }).toEqual({
+          seqs: [6, 7],
+          hasMore: false,
+        });
+        expect(rest.messages[1]).toMatchObject({ content: 'm7', createdAt: all[6].createdAt });
+        expect((await codeOf(store.exportPage({ roomId, afterSeq: -1, limit: 4 }))).code).toBe(
+          HistoryErrorCode.INVALID_CURSOR,
+        );
+      });
+    });
+
+    // Last: purging with a global policy removes every other test's messages too.
+    describe('retention', () => {
+      it('stores a per-room override: days, 0 (keep forever) or null (global applies)', async () => {
+        const roomId = uuidv7();
+        expect(await store.getRetention(roomId)).toBeNull();
+        await store.setRetention(roomId, 7);
+        expect(await store.getRetention(roomId)).toBe(7);
+        await store.setRetention(roomId, 0);
+        expect(await store.getRetention(roomId)).toBe(0);
+        await store.setRetention(roomId, null);
+        expect(await store.getRetention(roomId)).toBeNull();
+        for (const days of [-1, Number.NaN, HistoryLimits.RETENTION_DAYS_MAX + 1]) {
+          expect((await codeOf(store.setRetention(roomId, days))).code).toBe(
+            CommonErrorCode.VALIDATION_FAILED,
+          );
+        }
+      });
+
+      it('deletes for good what the policy in force expires, in batches, keeping seqs and other rooms', async () => {
+        const [short, keep, global] = [uuidv7(), uuidv7(), uuidv7()];
+        const shortMessages = await fill(short, 5);
+        await store.addReaction({
+          roomId: short,
+          messageId: shortMessages[0].id,
+          userId: uuidv7(),
+          emoji: '👍',
+        });
+        await fill(keep, 2);
+        await fill(global, 2);
+        await store.setRetention(short, 1);
+        await store.setRetention(keep, 0);
+        const inTwoDays = new Date(Date.now() + 2 * DAY_MS);
+
+        // Only the room with its own 1-day policy expires while the global policy keeps everything.
+        const first = await store.purgeExpired({ now: inTwoDays, globalDays: 0, batchSize: 2 });
+        expect(first).toEqual({ ran: true, deleted: 5 });
+        expect(await store.page({ roomId: short, limit: 10 })).toEqual({ messages: [], hasMore: false });
+        expect(await store.latestSeq(short)).toBe(5);
+        expect((await store.append(input({ roomId: short }))).message.seq).toBe(6);
+        expect(
+          (
+            await codeOf(
+              store.addReaction({
+                roomId: short,
+                messageId: shortMessages[0].id,
+                userId: uuidv7(),
+                emoji: '👍',
+              }),
+            )
+          ).code,
+        ).toBe(HistoryErrorCode.MESSAGE_NOT_FOUND);
+
+        // Not old enough yet.
+        expect(await store.purgeExpired({ now: new Date(), globalDays: 1, batchSize: 100 })).toMatchObject({
+          ran: true,
+        });
+        expect(seqs((await store.page({ roomId: global, limit: 10 })).messages)).toEqual([1, 2]);
+
+        // The global policy expires everything without an override; 0 keeps its room.
+        const second = await store.purgeExpired({ now: inTwoDays, globalDays: 1, batchSize: 50 });
+        expect(second.ran).toBe(true);
+        expect(second.deleted).toBeGreaterThanOrEqual(2);
+        expect((await store.page({ roomId: global, limit: 10 })).messages).toEqual([]);
+        expect(seqs((await store.page({ roomId: keep, limit: 10 })).messages)).toEqual([1, 2]);
+        expect((await store.page({ roomId: short, limit: 10 })).messages).toEqual([]);
+      }, 60_000);
     });
   });
 }

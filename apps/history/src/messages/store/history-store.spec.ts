@@ -2,7 +2,12 @@ import { CommonErrorCode, HistoryErrorCode, Limits } from '@app/contracts';
 import { AppException } from '@app/common';
 import {
   AppendInput,
+  editRefusal,
+  escapeLike,
+  escapeRegExp,
   prepareAppend,
+  prepareRange,
+  toAroundPage,
   preparePage,
   resolveRepeat,
   StoredMessage,
@@ -31,6 +36,10 @@ const msg = (seq: number): StoredMessage => ({
   content: `m${seq}`,
   clientMsgId: `c${seq}`,
   createdAt: new Date(0),
+  attachments: [],
+  editedAt: null,
+  deletedAt: null,
+  replyToId: null,
 });
 
 describe('preparePage', () => {
@@ -119,5 +128,78 @@ describe('resolveRepeat', () => {
         HistoryErrorCode.IDEMPOTENCY_CONFLICT,
       );
     }
+  });
+});
+
+describe('the chat-log rules both stores share', () => {
+  it('splits an around page into older context, the message and newer context', () => {
+    const id = '0190f5c2-7c1a-7000-8000-00000000000a';
+    expect(preparePage({ roomId, limit: 5, aroundId: id }).direction).toEqual({
+      kind: 'around',
+      id,
+      older: 2,
+      newer: 2,
+    });
+    expect(preparePage({ roomId, limit: 4, aroundId: id }).direction).toEqual({
+      kind: 'around',
+      id,
+      older: 1,
+      newer: 2,
+    });
+    expect(preparePage({ roomId, limit: 1, aroundId: id }).direction).toEqual({
+      kind: 'around',
+      id,
+      older: 0,
+      newer: 0,
+    });
+    expect(toAroundPage([msg(4), msg(3), msg(2)], msg(5), [msg(6)], { older: 2, newer: 2 })).toEqual({
+      messages: [msg(3), msg(4), msg(5), msg(6)],
+      hasMore: true,
+      hasMoreBefore: true,
+      hasMoreAfter: false,
+    });
+  });
+
+  it('refuses an empty or inverted date range as INVALID_RANGE, and uses the later of from and visibleFrom', () => {
+    const from = new Date('2026-01-01T00:00:00Z');
+    const to = new Date('2026-01-04T00:00:00Z');
+    for (const [a, b] of [
+      [from, from],
+      [to, from],
+    ]) {
+      expect(codeOf(() => prepareRange({ roomId, from: a, to: b, limit: 5, includeDeleted: true }))).toBe(
+        HistoryErrorCode.INVALID_RANGE,
+      );
+    }
+    const visibleFrom = new Date('2026-01-02T00:00:00Z');
+    expect(
+      prepareRange({ roomId, from, to, limit: 5, includeDeleted: true, visibleFrom }).effectiveFrom,
+    ).toEqual(visibleFrom);
+  });
+
+  it('escapes LIKE wildcards and regular-expression characters so queries are literal', () => {
+    expect(escapeLike('100%_a\\b')).toBe('100\\%\\_a\\\\b');
+    expect(new RegExp(escapeRegExp('.*+?^${}()|[]\\/-')).test('.*+?^${}()|[]\\/-')).toBe(true);
+    expect(new RegExp(escapeRegExp('a.c')).test('abc')).toBe(false);
+  });
+
+  it('says why an edit did not happen, in order: missing, deleted, not the author, window closed', () => {
+    const now = new Date(60_000);
+    const input = { roomId, messageId: 'id-1', actorId: senderId, content: 'new', windowSeconds: 30 };
+    expect(editRefusal(null, input, now)?.code).toBe(HistoryErrorCode.MESSAGE_NOT_FOUND);
+    expect(editRefusal({ ...msg(1), deletedAt: now }, input, now)?.code).toBe(
+      HistoryErrorCode.MESSAGE_DELETED,
+    );
+    expect(editRefusal(msg(1), { ...input, actorId: roomId }, now)?.code).toBe(HistoryErrorCode.NOT_AUTHOR);
+    expect(editRefusal(msg(1), input, now)?.code).toBe(HistoryErrorCode.EDIT_WINDOW_CLOSED);
+    expect(editRefusal({ ...msg(1), content: 'new' }, input, now)).toBeNull();
+  });
+
+  it('recognises a late retry of an edited or deleted message by room, kind and reply', () => {
+    const edited: StoredMessage = { ...msg(1), clientMsgId: 'c1', content: 'changed', editedAt: new Date(1) };
+    expect(resolveRepeat(edited, input)).toEqual({ message: edited, duplicate: true });
+    expect(codeOf(() => resolveRepeat(edited, { ...input, replyToId: roomId }))).toBe(
+      HistoryErrorCode.IDEMPOTENCY_CONFLICT,
+    );
   });
 });

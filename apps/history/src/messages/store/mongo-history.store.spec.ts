@@ -1,6 +1,6 @@
 import { Db, MongoClient, MongoServerError } from 'mongodb';
 import { HistoryErrorCode } from '@app/contracts';
-import { MongoHistoryStore } from './mongo-history.store';
+import { MongoHistoryStore, searchGrams, trigrams, UNINDEXED_GRAMS } from './mongo-history.store';
 
 /*
  * MongoDB itself is exercised by the contract suite (mongo-history.store.int-spec.ts) wherever
@@ -52,7 +52,8 @@ class FakeMongo {
   };
 
   readonly db = {
-    collection: (name: string) => (name === 'messages' ? this.messages : this.sequences),
+    collection: (name: string) =>
+      name === 'messages' ? this.messages : name === 'reactions' ? this.reactionsCollection : this.sequences,
     command: async () => ({ ok: 1 }),
   };
 
@@ -78,6 +79,10 @@ class FakeMongo {
       };
       return cursor;
     },
+  };
+
+  private readonly reactionsCollection = {
+    aggregate: () => ({ toArray: async () => [] }),
   };
 
   private readonly sequences = {
@@ -189,5 +194,37 @@ describe('MongoHistoryStore control flow (stubbed driver)', () => {
     const mongo = new FakeMongo();
     await expect(mongo.store().latestSeq(roomId)).resolves.toBe(0);
     await expect(mongo.store().ping()).resolves.toBe(true);
+  });
+});
+
+describe('MongoDB search trigrams', () => {
+  it('are the distinct lower-case three-character runs, counted in code points', () => {
+    expect(trigrams('Hello')).toEqual(['hel', 'ell', 'llo']);
+    expect(trigrams('안녕하세요')).toEqual(['안녕하', '녕하세', '하세요']);
+    expect(trigrams('👋👋👋👋')).toEqual(['👋👋👋']);
+    expect(trigrams('ab')).toEqual([]);
+  });
+
+  it('mark a message with too many distinct trigrams as unindexed instead of storing them all', () => {
+    const huge = Array.from({ length: 6000 }, (_, i) => String.fromCodePoint(0x4e00 + i)).join('');
+    expect(searchGrams(huge)).toEqual([UNINDEXED_GRAMS]);
+    expect(searchGrams('hello world')).toHaveLength(9);
+  });
+
+  it('search asks for all the query trigrams (or the unindexed marker) and checks a literal, escaped pattern', async () => {
+    const mongo = new FakeMongo();
+    await mongo.store().search({ rooms: [{ roomId }], query: ' a.b* ', limit: 5 });
+    expect(mongo.lastFind).toEqual({
+      filter: {
+        $and: [
+          { $or: [{ roomId: { $in: [roomId] } }] },
+          { $or: [{ searchGrams: { $all: ['a.b', '.b*'] } }, { searchGrams: UNINDEXED_GRAMS }] },
+        ],
+        deletedAt: null,
+        content: { $regex: 'a\\.b\\*', $options: 'i' },
+      },
+      sort: { _id: -1 },
+      limit: 6,
+    });
   });
 });

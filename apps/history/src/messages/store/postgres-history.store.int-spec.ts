@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import { dataSourceOptions, runMigrations } from '@app/common';
 import { createTestDatabase, Isolated } from '../../../../../test/support/infra';
@@ -49,33 +50,174 @@ describe('PostgreSQL history schema', () => {
     await db?.drop();
   });
 
-  it('has the unique indexes the store relies on', async () => {
+  it('has the indexes the store relies on', async () => {
     const rows = (await ds.query(
       `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'history' AND tablename = 'messages' ORDER BY indexname`,
     )) as Array<{ indexname: string; indexdef: string }>;
+    const def = (name: string) => rows.find((r) => r.indexname === name)?.indexdef;
     expect(rows.map((r) => r.indexname)).toEqual([
       'messages_pkey',
+      'messages_room_created_idx',
       'messages_room_seq_key',
+      'messages_search_idx',
       'messages_sender_client_msg_key',
     ]);
-    expect(rows.find((r) => r.indexname === 'messages_room_seq_key')?.indexdef).toContain('(room_id, seq)');
-    expect(rows.find((r) => r.indexname === 'messages_sender_client_msg_key')?.indexdef).toContain(
-      '(sender_id, client_msg_id)',
+    expect(def('messages_room_seq_key')).toContain('(room_id, seq)');
+    expect(def('messages_sender_client_msg_key')).toContain('(sender_id, client_msg_id)');
+    expect(def('messages_room_created_idx')).toContain('(room_id, created_at, seq)');
+    expect(def('messages_search_idx')).toMatch(
+      /USING gin \(room_id, content .*gin_trgm_ops\) WHERE \(deleted_at IS NULL\)/,
     );
   });
 
   it('migrates down and up again', async () => {
     await ds.undoLastMigration({ transaction: 'each' });
-    const [{ exists }] = (await ds.query(
-      `SELECT to_regclass('history.messages') IS NOT NULL AS exists`,
-    )) as Array<{
-      exists: boolean;
-    }>;
-    expect(exists).toBe(false);
-    expect(await runMigrations(ds, HISTORY_SCHEMA)).toEqual(['HistoryInit1732400000000']);
+    const exists = async (name: string) =>
+      (
+        (await ds.query(`SELECT to_regclass($1) IS NOT NULL AS exists`, [name])) as Array<{ exists: boolean }>
+      )[0].exists;
+    expect(await exists('history.reactions')).toBe(false);
+    expect(await exists('history.messages')).toBe(true);
+    await ds.undoLastMigration({ transaction: 'each' });
+    expect(await exists('history.messages')).toBe(false);
+    expect(await runMigrations(ds, HISTORY_SCHEMA)).toEqual([
+      'HistoryInit1732400000000',
+      'HistoryChatLog1732500000000',
+    ]);
     await expect(
       new PostgresHistoryStore(ds).latestSeq('0190f5c2-7c1a-7000-8000-000000000001'),
     ).resolves.toBe(0);
+  });
+
+  describe('query plans on a filled table (30,000 messages, 10 rooms, 30 days)', () => {
+    const room = '0190f5c2-7c1a-7000-8000-0000000000a1';
+    const plan = async (sql: string, params: unknown[]): Promise<string> =>
+      ((await ds.query(`EXPLAIN ${sql}`, params)) as Array<{ 'QUERY PLAN': string }>)
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
+
+    beforeAll(async () => {
+      await ds.query(`
+        INSERT INTO "history"."messages" ("id", "room_id", "seq", "sender_id", "kind", "content", "client_msg_id", "created_at")
+        SELECT gen_random_uuid(),
+               ('0190f5c2-7c1a-7000-8000-0000000000a' || (g % 10))::uuid,
+               g / 10 + 1,
+               gen_random_uuid(),
+               'text',
+               'message ' || g || ' 안녕하세요 hello world ' || md5(g::text),
+               'c' || g,
+               timestamptz '2026-01-01' + (g / 10) * interval '1 minute' * 14.4
+        FROM generate_series(0, 29999) g`);
+      // VACUUM also flushes the GIN pending list the insert filled (autovacuum does this in service).
+      await ds.query(`VACUUM ANALYZE "history"."messages"`);
+    });
+
+    it('reads a 3-day window of one room as one range scan of (room_id, created_at, seq), no sort', async () => {
+      const text = await plan(
+        `SELECT m.* FROM "history"."messages" m
+         WHERE m."room_id" = $1 AND m."created_at" >= $2 AND m."created_at" < $3 AND m."deleted_at" IS NULL
+         ORDER BY m."created_at", m."seq" LIMIT 101`,
+        [room, '2026-01-10T00:00:00Z', '2026-01-13T00:00:00Z'],
+      );
+      expect(text).toMatch(/^Limit/);
+      expect(text).toContain('Index Scan using messages_room_created_idx');
+      expect(text).not.toMatch(/Sort|Seq Scan|Bitmap/);
+    });
+
+    it('searches rooms through the trigram index when the pattern is selective', async () => {
+      const rooms = Array.from({ length: 10 }, (_, i) => `0190f5c2-7c1a-7000-8000-0000000000a${i}`);
+      const text = await plan(
+        `SELECT m.* FROM "history"."messages" m
+         WHERE m."deleted_at" IS NULL AND m."content" ILIKE $1 ESCAPE '\\' AND m."room_id" = ANY($2::uuid[])
+         ORDER BY m."id" DESC LIMIT 21`,
+        [`%${createHash('md5').update('12345').digest('hex').slice(0, 12)}%`, rooms],
+      );
+      expect(text).toContain('Bitmap Index Scan on messages_search_idx');
+      const one = await plan(
+        `SELECT m.* FROM "history"."messages" m
+         WHERE m."deleted_at" IS NULL AND m."content" ILIKE $1 ESCAPE '\\' AND m."room_id" = $2::uuid
+         ORDER BY m."id" DESC LIMIT 21`,
+        [`%${createHash('md5').update('12345').digest('hex').slice(0, 12)}%`, room],
+      );
+      // room_id and the trigrams are both conditions of the one GIN scan.
+      expect(one).toMatch(/Bitmap Index Scan on messages_search_idx[^\n]*\n\s+Index Cond: \(\(room_id = /);
+    });
+  });
+});
+
+describe('PostgreSQL store: retention runs in one instance at a time', () => {
+  let db: Isolated;
+  let ds: DataSource;
+
+  beforeAll(async () => {
+    db = await createTestDatabase('hc_history_retention');
+    ds = await openDatabase(db);
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('skips the round while another instance holds the retention lock, and runs once it is free', async () => {
+    const store = new PostgresHistoryStore(ds);
+    const roomId = '0190f5c2-7c1a-7000-8000-00000000d00d';
+    for (let i = 1; i <= 3; i++) {
+      await store.append({
+        roomId,
+        senderId: '0190f5c2-7c1a-7000-8000-00000000beef',
+        clientMsgId: `r-${i}`,
+        kind: 'text',
+        content: `old ${i}`,
+      });
+    }
+    const later = new Date(Date.now() + 3 * 86_400_000);
+    const other = ds.createQueryRunner();
+    await other.connect();
+    try {
+      await other.query(`SELECT pg_advisory_lock(hashtext('happychat.history.retention'))`);
+      await expect(store.purgeExpired({ now: later, globalDays: 1, batchSize: 10 })).resolves.toEqual({
+        ran: false,
+        deleted: 0,
+      });
+      expect(await store.page({ roomId, limit: 10 })).toMatchObject({ messages: expect.any(Array) });
+      expect((await store.page({ roomId, limit: 10 })).messages).toHaveLength(3);
+      await other.query(`SELECT pg_advisory_unlock(hashtext('happychat.history.retention'))`);
+    } finally {
+      await other.release();
+    }
+    await expect(store.purgeExpired({ now: later, globalDays: 1, batchSize: 10 })).resolves.toEqual({
+      ran: true,
+      deleted: 3,
+    });
+    // The lock is given back after a round: the next one runs too.
+    await expect(store.purgeExpired({ now: later, globalDays: 1, batchSize: 10 })).resolves.toEqual({
+      ran: true,
+      deleted: 0,
+    });
+  });
+
+  it('two instances purging at once delete each row once', async () => {
+    const a = new PostgresHistoryStore(ds);
+    const b = new PostgresHistoryStore(ds);
+    const roomId = '0190f5c2-7c1a-7000-8000-00000000d00e';
+    for (let i = 1; i <= 20; i++) {
+      await a.append({
+        roomId,
+        senderId: '0190f5c2-7c1a-7000-8000-00000000beef',
+        clientMsgId: `s-${i}`,
+        kind: 'text',
+        content: `old ${i}`,
+      });
+    }
+    const later = new Date(Date.now() + 3 * 86_400_000);
+    const results = await Promise.all([
+      a.purgeExpired({ now: later, globalDays: 1, batchSize: 3 }),
+      b.purgeExpired({ now: later, globalDays: 1, batchSize: 3 }),
+    ]);
+    expect(results[0].deleted + results[1].deleted).toBe(20);
+    expect(results.some((r) => r.ran)).toBe(true);
+    expect(await a.latestSeq(roomId)).toBe(20);
   });
 });
 

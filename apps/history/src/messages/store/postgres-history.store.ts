@@ -1,29 +1,67 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, LessThan, MoreThan, QueryFailedError } from 'typeorm';
+import { DataSource, QueryFailedError } from 'typeorm';
+import { HistoryLimits, MessageKind } from '@app/contracts';
 import { uuidv7 } from '@app/common';
 import { MessageEntity } from '../entities/message.entity';
+import { ReactionEntity } from '../entities/reaction.entity';
+import { RoomRetentionEntity } from '../entities/room-retention.entity';
 import { RoomSequenceEntity } from '../entities/room-sequence.entity';
 import { HistoryInit1732400000000 } from '../../migrations/1732400000000-HistoryInit';
+import { HistoryChatLog1732500000000 } from '../../migrations/1732500000000-HistoryChatLog';
 import {
   AppendInput,
   AppendResult,
+  DeleteInput,
+  DeleteResult,
+  deleteRefusal,
+  EditInput,
+  EditResult,
+  editRefusal,
+  escapeLike,
+  ExportQuery,
   HistoryStore,
   MessagePage,
+  messageNotFound,
+  messageDeleted,
   PageQuery,
   prepareAppend,
+  prepareDelete,
+  prepareEdit,
+  prepareExport,
   preparePage,
+  preparePurge,
+  prepareRange,
+  prepareReaction,
+  prepareRetentionDays,
   prepareRoomId,
+  prepareSearch,
+  prepareSummary,
+  PurgeInput,
+  PurgeResult,
+  RangeQuery,
+  ReactionCount,
+  ReactionInput,
+  ReactionResult,
   resolveRepeat,
+  RoomSummary,
+  SearchPage,
+  SearchQuery,
+  sortReactions,
+  StoredAttachment,
   StoredMessage,
+  toAroundPage,
   toPage,
+  tooManyReactions,
 } from './history-store';
 
 export const HISTORY_SCHEMA = 'history';
-export const HISTORY_ENTITIES = [MessageEntity, RoomSequenceEntity];
-export const HISTORY_MIGRATIONS = [HistoryInit1732400000000];
+export const HISTORY_ENTITIES = [MessageEntity, RoomSequenceEntity, ReactionEntity, RoomRetentionEntity];
+export const HISTORY_MIGRATIONS = [HistoryInit1732400000000, HistoryChatLog1732500000000];
 
 const CLIENT_KEY_CONSTRAINT = 'messages_sender_client_msg_key';
 const UNIQUE_VIOLATION = '23505';
+/** Held (session-level) by the one instance running retention. */
+const RETENTION_LOCK = 'happychat.history.retention';
 
 /*
  * Takes the room's next seq. The upsert holds the room_sequences row lock until the transaction
@@ -36,16 +74,39 @@ const NEXT_SEQ_SQL = `
   ON CONFLICT ("room_id") DO UPDATE SET "last_seq" = "room_sequences"."last_seq" + 1
   RETURNING "last_seq", clock_timestamp() AS "now"`;
 
-function toStored(e: MessageEntity): StoredMessage {
+const COLUMNS = `m."id", m."room_id", m."seq", m."sender_id", m."kind", m."content", m."client_msg_id",
+  m."created_at", m."attachments", m."edited_at", m."deleted_at", m."reply_to_id"`;
+const MESSAGES = `"history"."messages" m`;
+
+interface MessageRow {
+  id: string;
+  room_id: string;
+  seq: string;
+  sender_id: string;
+  kind: MessageKind;
+  content: string;
+  client_msg_id: string;
+  created_at: Date;
+  attachments: StoredAttachment[];
+  edited_at: Date | null;
+  deleted_at: Date | null;
+  reply_to_id: string | null;
+}
+
+function toStored(r: MessageRow): StoredMessage {
   return {
-    id: e.id,
-    roomId: e.roomId,
-    seq: e.seq,
-    senderId: e.senderId,
-    kind: e.kind,
-    content: e.content,
-    clientMsgId: e.clientMsgId,
-    createdAt: e.createdAt,
+    id: r.id,
+    roomId: r.room_id,
+    seq: Number(r.seq),
+    senderId: r.sender_id,
+    kind: r.kind,
+    content: r.content,
+    clientMsgId: r.client_msg_id,
+    createdAt: r.created_at,
+    attachments: r.attachments ?? [],
+    editedAt: r.edited_at,
+    deletedAt: r.deleted_at,
+    replyToId: r.reply_to_id,
   };
 }
 
@@ -53,6 +114,19 @@ function isClientKeyViolation(err: unknown): boolean {
   if (!(err instanceof QueryFailedError)) return false;
   const driverError = err.driverError as { code?: string; constraint?: string };
   return driverError.code === UNIQUE_VIOLATION && driverError.constraint === CLIENT_KEY_CONSTRAINT;
+}
+
+/** Something that runs SQL: the pool, or one connection inside a transaction. */
+interface Sql {
+  query(sql: string, params?: unknown[]): Promise<unknown>;
+}
+
+/** TypeORM answers UPDATE/DELETE as [rows, rowCount] and everything else as rows. */
+async function rows<T>(sql: Sql, text: string, params: unknown[]): Promise<T[]> {
+  const result = (await sql.query(text, params)) as unknown[];
+  if (result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number')
+    return result[0] as T[];
+  return result as T[];
 }
 
 /** The PostgreSQL message log (schema `history`). This class is the repository. */
@@ -69,27 +143,46 @@ export class PostgresHistoryStore implements HistoryStore {
     let existing: StoredMessage | null;
     try {
       await runner.startTransaction('READ COMMITTED');
-      existing = await this.findByClientKey(runner.manager, input.senderId, input.clientMsgId);
+      existing = await this.findByClientKey(runner, input.senderId, input.clientMsgId);
       if (!existing) {
-        const rows = (await runner.query(NEXT_SEQ_SQL, [input.roomId])) as Array<{
-          last_seq: string;
-          now: Date;
-        }>;
+        if (input.replyToId && !(await this.findInRoom(runner, input.roomId, input.replyToId))) {
+          throw messageNotFound('replyToId');
+        }
+        const [next] = await rows<{ last_seq: string; now: Date }>(runner, NEXT_SEQ_SQL, [input.roomId]);
         const message: StoredMessage = {
           // Made while the room lock is held, so ids rise with seq (within this process; across
           // processes they are ordered to the millisecond).
           id: uuidv7(),
           roomId: input.roomId,
-          seq: Number(rows[0].last_seq),
+          seq: Number(next.last_seq),
           senderId: input.senderId,
           kind: input.kind,
           content: input.content,
           clientMsgId: input.clientMsgId,
-          createdAt: rows[0].now,
+          createdAt: next.now,
+          attachments: [],
+          editedAt: null,
+          deletedAt: null,
+          replyToId: input.replyToId ?? null,
         };
-        await runner.manager.insert(MessageEntity, message);
+        await runner.query(
+          `INSERT INTO "history"."messages"
+             ("id", "room_id", "seq", "sender_id", "kind", "content", "client_msg_id", "created_at", "reply_to_id")
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+          [
+            message.id,
+            message.roomId,
+            message.seq,
+            message.senderId,
+            message.kind,
+            message.content,
+            message.clientMsgId,
+            message.createdAt,
+            message.replyToId,
+          ],
+        );
         await runner.commitTransaction();
-        return { message, duplicate: false };
+        return { message: { ...message, reactions: [] }, duplicate: false };
       }
       await runner.commitTransaction();
     } catch (err) {
@@ -98,12 +191,13 @@ export class PostgresHistoryStore implements HistoryStore {
       if (!isClientKeyViolation(err)) throw err;
       // Read the winner on the connection we already hold: asking the pool for a second one here
       // deadlocks once every pooled connection is a loser waiting in this branch.
-      existing = await this.findByClientKey(runner.manager, input.senderId, input.clientMsgId);
+      existing = await this.findByClientKey(runner, input.senderId, input.clientMsgId);
       if (!existing) throw err;
     } finally {
       await runner.release();
     }
-    return resolveRepeat(existing, input);
+    const repeat = resolveRepeat(existing, input);
+    return { ...repeat, message: (await this.withReactions([repeat.message], input.senderId))[0] };
   }
 
   /*
@@ -111,27 +205,328 @@ export class PostgresHistoryStore implements HistoryStore {
    *   latest:    WHERE room_id = $1               ORDER BY seq DESC LIMIT n + 1
    *   beforeSeq: WHERE room_id = $1 AND seq < $2  ORDER BY seq DESC LIMIT n + 1
    *   afterSeq:  WHERE room_id = $1 AND seq > $2  ORDER BY seq ASC  LIMIT n + 1
+   *   around:    the target by primary key, then a beforeSeq and an afterSeq scan from its seq.
+   * visibleFrom only filters (created_at rises with seq, so the filtered rows are at one end).
    */
   async page(q: PageQuery): Promise<MessagePage> {
     const prepared = preparePage(q);
-    const { roomId, direction, limit } = prepared;
-    const rows = await this.dataSource.manager.find(MessageEntity, {
-      where:
-        direction.kind === 'latest'
-          ? { roomId }
-          : { roomId, seq: direction.kind === 'before' ? LessThan(direction.seq) : MoreThan(direction.seq) },
-      order: { seq: direction.kind === 'after' ? 'ASC' : 'DESC' },
-      take: limit + 1,
+    const { roomId, direction, limit, viewerId, visibleFrom } = prepared;
+    const db = this.dataSource;
+    const visible = visibleFrom ? `AND m."created_at" >= $3` : '';
+    const scan = (cmp: '<' | '>', seq: number, n: number): Promise<MessageRow[]> =>
+      rows<MessageRow>(
+        db,
+        `SELECT ${COLUMNS} FROM ${MESSAGES}
+         WHERE m."room_id" = $1 AND m."seq" ${cmp} $2 ${visible}
+         ORDER BY m."seq" ${cmp === '<' ? 'DESC' : 'ASC'} LIMIT ${n}`,
+        visibleFrom ? [roomId, seq, visibleFrom] : [roomId, seq],
+      );
+    if (direction.kind === 'around') {
+      const target = await this.findInRoom(db, roomId, direction.id);
+      if (!target || (visibleFrom && target.createdAt < visibleFrom)) throw messageNotFound('aroundId');
+      const [older, newer] = await Promise.all([
+        scan('<', target.seq, direction.older + 1),
+        scan('>', target.seq, direction.newer + 1),
+      ]);
+      const page = toAroundPage(older.map(toStored), target, newer.map(toStored), direction);
+      return { ...page, messages: await this.withReactions(page.messages, viewerId) };
+    }
+    let found: MessageRow[];
+    if (direction.kind === 'latest') {
+      found = await scan('<', Number.MAX_SAFE_INTEGER, limit + 1);
+    } else {
+      found = await scan(direction.kind === 'before' ? '<' : '>', direction.seq, limit + 1);
+    }
+    const page = toPage(found.map(toStored), prepared);
+    return { ...page, messages: await this.withReactions(page.messages, viewerId) };
+  }
+
+  /*
+   * One range scan of (room_id, created_at, seq), already in order:
+   *   WHERE room_id = $1 AND created_at >= $from AND created_at < $to ORDER BY created_at, seq LIMIT n + 1
+   * A continuation starts the scan at the (created_at, seq) of afterSeq, not at `from`.
+   */
+  async range(q: RangeQuery): Promise<MessagePage> {
+    const r = prepareRange(q);
+    const params: unknown[] = [r.roomId, r.effectiveFrom, r.to];
+    let where = `m."room_id" = $1 AND m."created_at" >= $2 AND m."created_at" < $3`;
+    if (r.afterSeq !== undefined) {
+      params.push(r.afterSeq);
+      where += ` AND (m."created_at", m."seq") > (
+          COALESCE((SELECT a."created_at" FROM "history"."messages" a WHERE a."room_id" = $1 AND a."seq" = $4),
+                   '-infinity'::timestamptz), $4)
+        AND m."seq" > $4`;
+    }
+    if (!r.includeDeleted) where += ` AND m."deleted_at" IS NULL`;
+    const found = await rows<MessageRow>(
+      this.dataSource,
+      `SELECT ${COLUMNS} FROM ${MESSAGES} WHERE ${where}
+       ORDER BY m."created_at", m."seq" LIMIT ${r.limit + 1}`,
+      params,
+    );
+    const messages = found.slice(0, r.limit).map(toStored);
+    return { messages: await this.withReactions(messages, r.viewerId), hasMore: found.length > r.limit };
+  }
+
+  /** One conditional UPDATE by primary key; when it matches nothing, one read says why. */
+  async edit(raw: EditInput): Promise<EditResult> {
+    const input = prepareEdit(raw);
+    const [updated] = await rows<MessageRow>(
+      this.dataSource,
+      `UPDATE ${MESSAGES} SET "content" = $4, "edited_at" = clock_timestamp()
+       WHERE m."id" = $1 AND m."room_id" = $2 AND m."sender_id" = $3 AND m."deleted_at" IS NULL
+         AND m."created_at" > clock_timestamp() - make_interval(secs => $5)
+         AND m."content" <> $4
+       RETURNING ${COLUMNS}`,
+      [input.messageId, input.roomId, input.actorId, input.content, input.windowSeconds],
+    );
+    if (updated) {
+      const [message] = await this.withReactions([toStored(updated)], input.actorId);
+      return { message, changed: true };
+    }
+    const current = await this.findInRoom(this.dataSource, input.roomId, input.messageId);
+    const refusal = editRefusal(current, input, await this.databaseNow());
+    if (refusal) throw refusal;
+    const [message] = await this.withReactions([current as StoredMessage], input.actorId);
+    return { message, changed: false };
+  }
+
+  /** Tombstone and reaction removal commit together. */
+  async delete(raw: DeleteInput): Promise<DeleteResult> {
+    const input = prepareDelete(raw);
+    return this.dataSource.transaction(async (tx) => {
+      const [updated] = await rows<MessageRow>(
+        tx,
+        `UPDATE ${MESSAGES}
+         SET "content" = '', "attachments" = '[]'::jsonb, "deleted_at" = clock_timestamp()
+         WHERE m."id" = $1 AND m."room_id" = $2 AND m."deleted_at" IS NULL
+           AND (m."sender_id" = $3 OR $4::boolean)
+         RETURNING ${COLUMNS}`,
+        [input.messageId, input.roomId, input.actorId, input.moderator],
+      );
+      if (updated) {
+        await tx.query(`DELETE FROM "history"."reactions" WHERE "message_id" = $1`, [input.messageId]);
+        return { message: { ...toStored(updated), reactions: [] }, changed: true };
+      }
+      const current = await this.findInRoom(tx, input.roomId, input.messageId);
+      const refusal = deleteRefusal(current, input);
+      if (refusal) throw refusal;
+      return { message: { ...(current as StoredMessage), reactions: [] }, changed: false };
     });
-    return toPage(rows.map(toStored), prepared);
+  }
+
+  /*
+   * The message row is locked (FOR UPDATE) for the change: reactions to one message, and a
+   * delete of it, take turns, so the per-user cap holds and no reaction outlives a tombstone.
+   */
+  async addReaction(raw: ReactionInput): Promise<ReactionResult> {
+    const input = prepareReaction(raw);
+    return this.dataSource.transaction(async (tx) => {
+      await this.lockLiveMessage(tx, input);
+      const [mine] = await rows<{ total: number; has: boolean }>(
+        tx,
+        `SELECT count(*)::int AS total, bool_or("emoji" = $3) AS has
+         FROM "history"."reactions" WHERE "message_id" = $1 AND "user_id" = $2`,
+        [input.messageId, input.userId, input.emoji],
+      );
+      let changed = false;
+      if (!mine.has) {
+        if (mine.total >= HistoryLimits.REACTIONS_PER_USER_MAX) throw tooManyReactions();
+        await tx.query(
+          `INSERT INTO "history"."reactions" ("message_id", "user_id", "emoji", "room_id", "created_at")
+           VALUES ($1, $2, $3, $4, clock_timestamp())`,
+          [input.messageId, input.userId, input.emoji, input.roomId],
+        );
+        changed = true;
+      }
+      return { reactions: await this.reactionsOf(tx, input.messageId, input.userId), changed };
+    });
+  }
+
+  async removeReaction(raw: ReactionInput): Promise<ReactionResult> {
+    const input = prepareReaction(raw);
+    return this.dataSource.transaction(async (tx) => {
+      const [message] = await rows<{ id: string }>(
+        tx,
+        `SELECT m."id" FROM ${MESSAGES} WHERE m."id" = $1 AND m."room_id" = $2 FOR UPDATE`,
+        [input.messageId, input.roomId],
+      );
+      if (!message) throw messageNotFound();
+      const deleted = await rows<{ emoji: string }>(
+        tx,
+        `DELETE FROM "history"."reactions" WHERE "message_id" = $1 AND "user_id" = $2 AND "emoji" = $3
+         RETURNING "emoji"`,
+        [input.messageId, input.userId, input.emoji],
+      );
+      return {
+        reactions: await this.reactionsOf(tx, input.messageId, input.userId),
+        changed: deleted.length > 0,
+      };
+    });
+  }
+
+  /*
+   * One statement for the batch: per room a primary-key probe of room_sequences and a backward
+   * scan of (room_id, seq) to the newest row that is not a tombstone.
+   */
+  async summary(raw: string[]): Promise<RoomSummary[]> {
+    const roomIds = prepareSummary(raw);
+    if (roomIds.length === 0) return [];
+    const found = await rows<MessageRow & { summary_room_id: string; summary_last_seq: string | null }>(
+      this.dataSource,
+      `SELECT r."room_id" AS summary_room_id, s."last_seq" AS summary_last_seq, ${COLUMNS}
+       FROM unnest($1::uuid[]) WITH ORDINALITY AS r("room_id", "ord")
+       LEFT JOIN "history"."room_sequences" s ON s."room_id" = r."room_id"
+       LEFT JOIN LATERAL (
+         SELECT * FROM "history"."messages" x
+         WHERE x."room_id" = r."room_id" AND x."deleted_at" IS NULL
+         ORDER BY x."seq" DESC LIMIT 1
+       ) m ON true
+       ORDER BY r."ord"`,
+      [roomIds],
+    );
+    return found.map((row) => ({
+      roomId: row.summary_room_id,
+      lastSeq: row.summary_last_seq === null ? 0 : Number(row.summary_last_seq),
+      lastMessage: row.id ? toStored(row) : null,
+    }));
+  }
+
+  /*
+   * Served by the GIN (room_id, content gin_trgm_ops) index over live messages: the pattern's
+   * trigrams and the room ids select candidates, ILIKE rechecks them. The query is matched
+   * literally: LIKE wildcards in it are escaped, and LIKE has no other metacharacters.
+   * Newest first by id (UUIDv7: creation order); the page continues below `beforeId`.
+   */
+  async search(q: SearchQuery): Promise<SearchPage> {
+    const s = prepareSearch(q);
+    if (s.rooms.length === 0) return { messages: [], hasMore: false };
+    const roomIds = s.rooms.map((r) => r.roomId);
+    const params: unknown[] = [`%${escapeLike(s.query)}%`];
+    // A constant room condition (not a join) lets the planner put room_id into the GIN scan.
+    params.push(roomIds.length === 1 ? roomIds[0] : roomIds);
+    let where = `m."deleted_at" IS NULL AND m."content" ILIKE $1 ESCAPE '\\'
+      AND m."room_id" = ${roomIds.length === 1 ? '$2::uuid' : 'ANY($2::uuid[])'}`;
+    if (s.rooms.some((r) => r.visibleFrom)) {
+      // Checked per candidate row, after the index has narrowed them down.
+      params.push(
+        roomIds,
+        s.rooms.map((r) => r.visibleFrom ?? null),
+      );
+      where += ` AND m."created_at" >= COALESCE(
+        (SELECT v."visible_from" FROM unnest($3::uuid[], $4::timestamptz[]) AS v("room_id", "visible_from")
+         WHERE v."room_id" = m."room_id"), '-infinity'::timestamptz)`;
+    }
+    if (s.beforeId) {
+      params.push(s.beforeId);
+      where += ` AND m."id" < $${params.length}`;
+    }
+    const found = await rows<MessageRow>(
+      this.dataSource,
+      `SELECT ${COLUMNS} FROM ${MESSAGES} WHERE ${where} ORDER BY m."id" DESC LIMIT ${s.limit + 1}`,
+      params,
+    );
+    const messages = found.slice(0, s.limit).map(toStored);
+    return { messages: await this.withReactions(messages, s.viewerId), hasMore: found.length > s.limit };
+  }
+
+  /** A range scan of (room_id, seq) after the cursor, skipping tombstones. */
+  async exportPage(raw: ExportQuery): Promise<MessagePage> {
+    const q = prepareExport(raw);
+    const found = await rows<MessageRow>(
+      this.dataSource,
+      `SELECT ${COLUMNS} FROM ${MESSAGES}
+       WHERE m."room_id" = $1 AND m."seq" > $2 AND m."deleted_at" IS NULL
+       ORDER BY m."seq" LIMIT ${q.limit + 1}`,
+      [q.roomId, q.afterSeq],
+    );
+    return { messages: found.slice(0, q.limit).map(toStored), hasMore: found.length > q.limit };
+  }
+
+  async getRetention(roomId: string): Promise<number | null> {
+    const [row] = await rows<{ days: number }>(
+      this.dataSource,
+      `SELECT "days" FROM "history"."room_retention" WHERE "room_id" = $1`,
+      [prepareRoomId(roomId)],
+    );
+    return row ? Number(row.days) : null;
+  }
+
+  async setRetention(roomId: string, rawDays: number | null): Promise<void> {
+    const id = prepareRoomId(roomId);
+    const days = prepareRetentionDays(rawDays);
+    if (days === null) {
+      await this.dataSource.query(`DELETE FROM "history"."room_retention" WHERE "room_id" = $1`, [id]);
+      return;
+    }
+    await this.dataSource.query(
+      `INSERT INTO "history"."room_retention" ("room_id", "days", "updated_at") VALUES ($1, $2, now())
+       ON CONFLICT ("room_id") DO UPDATE SET "days" = EXCLUDED."days", "updated_at" = now()`,
+      [id, days],
+    );
+  }
+
+  /*
+   * Only the instance holding the advisory lock purges (pg_try_advisory_lock: the others skip
+   * this round). Each statement deletes at most batchSize rows: for every room with messages,
+   * the policy in force (its override, else the global days; 0 = keep) gives a cutoff, and a scan
+   * of (room_id, created_at) below it finds the expired rows. Reactions go by ON DELETE CASCADE;
+   * room_sequences stays, so seqs are never reused.
+   */
+  async purgeExpired(raw: PurgeInput): Promise<PurgeResult> {
+    const input = preparePurge(raw);
+    const runner = this.dataSource.createQueryRunner();
+    await runner.connect();
+    try {
+      const [lock] = await rows<{ ok: boolean }>(runner, `SELECT pg_try_advisory_lock(hashtext($1)) AS ok`, [
+        RETENTION_LOCK,
+      ]);
+      if (!lock.ok) return { ran: false, deleted: 0 };
+      try {
+        let deleted = 0;
+        for (;;) {
+          const [result] = await rows<{ n: number }>(
+            runner,
+            `WITH policy AS (
+               SELECT s."room_id", COALESCE(r."days", $2::double precision) AS days
+               FROM "history"."room_sequences" s
+               LEFT JOIN "history"."room_retention" r ON r."room_id" = s."room_id"
+             ), doomed AS (
+               SELECT x."id" FROM policy p
+               CROSS JOIN LATERAL (
+                 SELECT m."id" FROM "history"."messages" m
+                 WHERE m."room_id" = p."room_id"
+                   AND m."created_at" < $1::timestamptz - make_interval(secs => p.days * 86400)
+                 ORDER BY m."created_at" LIMIT $3
+               ) x
+               WHERE p.days > 0
+               LIMIT $3
+             ), gone AS (
+               DELETE FROM "history"."messages" WHERE "id" IN (SELECT "id" FROM doomed) RETURNING 1
+             )
+             SELECT count(*)::int AS n FROM gone`,
+            [input.now, input.globalDays, input.batchSize],
+          );
+          deleted += result.n;
+          if (result.n < input.batchSize) break;
+        }
+        return { ran: true, deleted };
+      } finally {
+        await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [RETENTION_LOCK]);
+      }
+    } finally {
+      await runner.release();
+    }
   }
 
   /** Primary key lookup on room_sequences. */
   async latestSeq(roomId: string): Promise<number> {
-    const row = await this.dataSource.manager.findOneBy(RoomSequenceEntity, {
-      roomId: prepareRoomId(roomId),
-    });
-    return row?.lastSeq ?? 0;
+    const [row] = await rows<{ last_seq: string }>(
+      this.dataSource,
+      `SELECT "last_seq" FROM "history"."room_sequences" WHERE "room_id" = $1`,
+      [prepareRoomId(roomId)],
+    );
+    return row ? Number(row.last_seq) : 0;
   }
 
   async ping(): Promise<boolean> {
@@ -141,11 +536,80 @@ export class PostgresHistoryStore implements HistoryStore {
 
   /** Served by the unique (sender_id, client_msg_id) index. */
   private async findByClientKey(
-    manager: EntityManager,
+    sql: Sql,
     senderId: string,
     clientMsgId: string,
   ): Promise<StoredMessage | null> {
-    const row = await manager.findOneBy(MessageEntity, { senderId, clientMsgId });
+    const [row] = await rows<MessageRow>(
+      sql,
+      `SELECT ${COLUMNS} FROM ${MESSAGES} WHERE m."sender_id" = $1 AND m."client_msg_id" = $2`,
+      [senderId, clientMsgId],
+    );
     return row ? toStored(row) : null;
+  }
+
+  /** Primary key lookup; a message of another room is as absent as an unknown one. */
+  private async findInRoom(sql: Sql, roomId: string, id: string): Promise<StoredMessage | null> {
+    const [row] = await rows<MessageRow>(
+      sql,
+      `SELECT ${COLUMNS} FROM ${MESSAGES} WHERE m."id" = $1 AND m."room_id" = $2`,
+      [id, roomId],
+    );
+    return row ? toStored(row) : null;
+  }
+
+  private async lockLiveMessage(sql: Sql, input: ReactionInput): Promise<void> {
+    const [row] = await rows<{ deleted_at: Date | null }>(
+      sql,
+      `SELECT m."deleted_at" FROM ${MESSAGES} WHERE m."id" = $1 AND m."room_id" = $2 FOR UPDATE`,
+      [input.messageId, input.roomId],
+    );
+    if (!row) throw messageNotFound();
+    if (row.deleted_at) throw messageDeleted();
+  }
+
+  private async databaseNow(): Promise<Date> {
+    const [row] = await rows<{ now: Date }>(this.dataSource, `SELECT clock_timestamp() AS now`, []);
+    return row.now;
+  }
+
+  /** Served by the reactions primary key (message_id first): one query per page. */
+  private async reactionsOf(sql: Sql, messageId: string, viewerId?: string): Promise<ReactionCount[]> {
+    return (await this.reactionMap(sql, [messageId], viewerId)).get(messageId) ?? [];
+  }
+
+  private async reactionMap(
+    sql: Sql,
+    ids: string[],
+    viewerId?: string,
+  ): Promise<Map<string, ReactionCount[]>> {
+    const grouped = new Map<string, Array<{ emoji: string; count: number; me: boolean; first: Date }>>();
+    if (ids.length === 0) return new Map();
+    const found = await rows<{
+      message_id: string;
+      emoji: string;
+      count: number;
+      me: boolean | null;
+      first: Date;
+    }>(
+      sql,
+      `SELECT "message_id", "emoji", count(*)::int AS count, bool_or("user_id" = $2::uuid) AS me,
+              min("created_at") AS first
+       FROM "history"."reactions" WHERE "message_id" = ANY($1::uuid[])
+       GROUP BY "message_id", "emoji"`,
+      [ids, viewerId ?? null],
+    );
+    for (const r of found) {
+      const list = grouped.get(r.message_id) ?? [];
+      list.push({ emoji: r.emoji, count: r.count, me: r.me === true, first: r.first });
+      grouped.set(r.message_id, list);
+    }
+    return new Map([...grouped].map(([id, list]) => [id, sortReactions(list)]));
+  }
+
+  private async withReactions(messages: StoredMessage[], viewerId?: string): Promise<StoredMessage[]> {
+    const live = messages.filter((m) => !m.deletedAt).map((m) => m.id);
+    const map = await this.reactionMap(this.dataSource, live, viewerId);
+    return messages.map((m) => ({ ...m, reactions: map.get(m.id) ?? [] }));
   }
 }
