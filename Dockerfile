@@ -21,6 +21,12 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
+# For `node scripts/migrate.mjs` (apply migrations before a rolling upgrade; docs/operations.md).
+COPY --from=build /app/scripts/migrate.mjs ./scripts/migrate.mjs
+COPY --from=build /app/scripts/lib ./scripts/lib
 USER node
-# `exec` so that node is the process receiving SIGTERM from `docker stop`.
-CMD ["sh", "-c", "exec node dist/apps/${APP}/src/main.js"]
+EXPOSE 3000 3001 3002 3003
+# `exec` so that node is the process receiving SIGTERM from `docker stop` (graceful shutdown).
+# reflect-metadata is preloaded: decorator metadata must exist before the first decorated class
+# loads, whatever order the entry point imports things in.
+CMD ["sh", "-c", "exec node --require reflect-metadata dist/apps/${APP}/src/main.js"]

@@ -4,13 +4,16 @@
 #
 #   - PostgreSQL on 127.0.0.1:5432 (started with pg_ctlcluster if not answering)
 #   - RabbitMQ   on 127.0.0.1:5672 (started with rabbitmq-server -detached)
-#   - Debian `chromium` (for the browser end-to-end tests), if /usr/bin/chromium is absent
+#   - Debian packages the tests need, each only if missing: `chromium` (browser end-to-end
+#     tests), `nginx` (scale-out test), `docker-compose` (compose file validation)
 #
 # Env: ENSURE_TIMEOUT_S (default 60) - how long to wait for each service.
 set -euo pipefail
 
 TIMEOUT_S="${ENSURE_TIMEOUT_S:-60}"
 export DEBIAN_FRONTEND=noninteractive
+# No needrestart run after installs: it could restart PostgreSQL or RabbitMQ under the tests.
+export NEEDRESTART_SUSPEND=1
 
 log() { printf '[ensure-services] %s\n' "$*"; }
 die() { printf '[ensure-services] ERROR: %s\n' "$*" >&2; exit 1; }
@@ -69,16 +72,59 @@ wait_until "PostgreSQL" pg_ready
 wait_until "RabbitMQ" rabbit_ready
 
 # --- Test dependencies -------------------------------------------------------
+# Debian packages the tests use, each installed only when its command is missing:
+#   chromium        browser end-to-end tests
+#   nginx           the scale-out test runs it (as a child process, never as the system service)
+#   docker-compose  the compose test validates docker-compose.yml with `docker-compose config`
+apt_opts=(-q -o DPkg::Lock::Timeout=600)
+apt_updated=0
+apt_install() {
+  if [ "$apt_updated" -eq 0 ]; then
+    # Wait for the dpkg/apt lock instead of failing if another apt run is in progress.
+    as_root apt-get "${apt_opts[@]}" update
+    apt_updated=1
+  fi
+  as_root apt-get "${apt_opts[@]}" install -y "$@" </dev/null
+}
+
 if [ -x /usr/bin/chromium ]; then
   log "chromium already installed"
 else
   log "installing chromium (apt-get)"
-  # Wait for the dpkg/apt lock instead of failing if another apt run is in progress.
-  apt_opts=(-q -o DPkg::Lock::Timeout=600)
-  as_root apt-get "${apt_opts[@]}" update
-  as_root apt-get "${apt_opts[@]}" install -y chromium </dev/null
+  apt_install chromium
   [ -x /usr/bin/chromium ] || die "chromium installation did not produce /usr/bin/chromium"
   log "chromium installed: $(/usr/bin/chromium --version 2>/dev/null || echo unknown version)"
+fi
+
+if [ -x /usr/sbin/nginx ]; then
+  log "nginx already installed"
+else
+  log "installing nginx (apt-get)"
+  # The package would start the system nginx on port 80; the tests only run their own nginx as a
+  # child process, so forbid service starts for the length of the install (policy-rc.d, exit 101).
+  policy=/usr/sbin/policy-rc.d
+  added_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | as_root tee "$policy" >/dev/null
+    as_root chmod 755 "$policy"
+    added_policy=1
+  fi
+  install_rc=0
+  apt_install --no-install-recommends nginx || install_rc=$?
+  if [ "$added_policy" -eq 1 ]; then as_root rm -f "$policy"; fi
+  [ "$install_rc" -eq 0 ] || die "apt-get install nginx failed (exit $install_rc)"
+  [ -x /usr/sbin/nginx ] || die "nginx installation did not produce /usr/sbin/nginx"
+  log "nginx installed: $(/usr/sbin/nginx -v 2>&1)"
+fi
+
+if command -v docker-compose >/dev/null 2>&1; then
+  log "docker-compose already installed"
+else
+  log "installing docker-compose (apt-get)"
+  # Without recommends: only the compose CLI is needed, not a Docker engine.
+  apt_install --no-install-recommends docker-compose
+  command -v docker-compose >/dev/null 2>&1 || die "docker-compose installation did not produce docker-compose"
+  log "docker-compose installed: $(docker-compose version --short 2>/dev/null || echo unknown version)"
 fi
 
 log "all good"
