@@ -55,6 +55,12 @@ describe('two people chat through gateway → RabbitMQ → services', () => {
       TestSocket.connect(sys.wsUrl, bob.token),
       TestSocket.connect(sys.wsUrl, carol.token),
     ]);
+    // Group rooms are joined by invite: Alice invites Bob, and joining accepts it.
+    const invited = await api(sys.baseUrl, 'POST', `/api/v1/rooms/${roomId}/invites`, {
+      token: alice.token,
+      body: { userId: bob.id },
+    });
+    expect(invited.status).toBe(201);
     const joined = await api<{ id: string; memberCount: number }>(
       sys.baseUrl,
       'POST',

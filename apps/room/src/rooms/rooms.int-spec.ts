@@ -1,89 +1,22 @@
-import { INestApplication } from '@nestjs/common';
-import { Channel } from 'amqplib';
-import {
-  Commands,
-  CommonErrorCode,
-  DomainEvent,
-  gatewayQueue,
-  RoomErrorCode,
-  RoomView,
-} from '@app/contracts';
+import { Commands, CommonErrorCode, RoomErrorCode, RoomView } from '@app/contracts';
 import { uuidv7 } from '@app/common';
-import { AmqpConnection, InboxBindings, RpcClient } from '@app/messaging';
-import { createTestDatabase, createTestVhost, eventually, Isolated } from '../../../../test/support/infra';
-import { connectRpc } from '../../../../test/support/rpc';
-import { startRoomService } from '../index';
+import { eventually } from '../../../../test/support/infra';
+import { ISO, nameOf, quiet, RoomKit } from '../../../../test/rooms/room-kit';
 
-const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const quiet = () => new Promise((r) => setTimeout(r, 200));
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+  'base64',
+);
 
-/** A queue bound to one user's inbox, as a gateway would bind it for a connected user. */
-interface Probe {
-  events: DomainEvent[];
-  types(): string[];
-}
+describe('room service: group rooms (real PostgreSQL + RabbitMQ)', () => {
+  const kit = new RoomKit({ ROOM_MEMBER_CAP: '3' });
+  const rpc = () => kit.rpc;
 
-describe('room service: rooms (real PostgreSQL + RabbitMQ)', () => {
-  let db: Isolated;
-  let vhost: Isolated;
-  let app: INestApplication;
-  let client: { rpc: RpcClient; amqp: AmqpConnection; close(): Promise<void> };
-  let rpc: RpcClient;
-  let probeChannel: Channel;
-  const inbox = () => new InboxBindings(client.amqp);
-
-  async function probe(userId: string): Promise<Probe> {
-    // Exclusive queues belong to their connection: declare and bind on the same one.
-    const queue = gatewayQueue(`probe-${uuidv7()}`);
-    await probeChannel.assertQueue(queue, { exclusive: true, autoDelete: true, durable: false });
-    await inbox().attachQueue(queue, userId);
-    const events: DomainEvent[] = [];
-    await probeChannel.consume(
-      queue,
-      (m) => m && events.push(JSON.parse(m.content.toString('utf8')) as DomainEvent),
-      {
-        noAck: true,
-      },
-    );
-    return { events, types: () => events.map((e) => e.type) };
-  }
-
-  async function createRoom(actorId: string, name = 'Lobby'): Promise<RoomView> {
-    return rpc.request(Commands.ROOM_CREATE, {
-      actorId,
-      actorName: `user ${actorId.slice(-4)}`,
-      kind: 'group',
-      name,
-    });
-  }
-
-  function join(actorId: string, roomId: string, actorName = `user ${actorId.slice(-4)}`): Promise<RoomView> {
-    return rpc.request(Commands.ROOM_JOIN, { actorId, actorName, roomId });
-  }
-
-  beforeAll(async () => {
-    [db, vhost] = await Promise.all([createTestDatabase(), createTestVhost()]);
-    app = await startRoomService({
-      DATABASE_URL: db.url,
-      AMQP_URL: vhost.url,
-      HTTP_PORT: '0',
-      ROOM_MEMBER_CAP: '2',
-      LOG_LEVEL: 'warn',
-    });
-    client = await connectRpc(vhost.url);
-    rpc = client.rpc;
-    probeChannel = await client.amqp.createChannel();
-  });
-
-  afterAll(async () => {
-    await probeChannel?.close().catch(() => undefined);
-    await client?.close();
-    await app?.close();
-    await Promise.all([db?.drop(), vhost?.drop()]);
-  });
+  beforeAll(() => kit.start(), 60_000);
+  afterAll(() => kit.stop());
 
   it('is ready once migrated and connected', async () => {
-    const res = await fetch(`${await app.getUrl()}/health/ready`);
+    const res = await fetch(`${await kit.app.getUrl()}/health/ready`);
     expect(res.status).toBe(200);
     await expect(res.json()).resolves.toMatchObject({
       status: 'ok',
@@ -93,8 +26,8 @@ describe('room service: rooms (real PostgreSQL + RabbitMQ)', () => {
 
   it('creates a room with the creator as owner and tells the creator’s devices', async () => {
     const owner = uuidv7();
-    const devices = await probe(owner);
-    const room = await rpc.request(Commands.ROOM_CREATE, {
+    const devices = await kit.probe(owner);
+    const room = await rpc().request(Commands.ROOM_CREATE, {
       actorId: owner,
       actorName: 'Olga',
       kind: 'group',
@@ -108,8 +41,10 @@ describe('room service: rooms (real PostgreSQL + RabbitMQ)', () => {
       memberCount: 1,
       createdAt: expect.stringMatching(ISO),
       myRole: 'owner',
+      memberCap: 3,
+      settings: { slowModeSeconds: 0, profanityFilter: false },
     });
-    await eventually(() => devices.events.length >= 1);
+    await devices.waitFor((e) => e.type === 'user.membership.added');
     expect(devices.events).toEqual([
       {
         type: 'user.membership.added',
@@ -122,18 +57,42 @@ describe('room service: rooms (real PostgreSQL + RabbitMQ)', () => {
     ]);
   });
 
-  it('announces a join to the joiner before any room event, then to the room', async () => {
+  it('refuses a guest a group room: neither create nor join, even when invited', async () => {
+    const [owner, guest] = [uuidv7(), uuidv7()];
+    await expect(kit.createRoom(guest, 'Mine', 'guest')).rejects.toMatchObject({
+      code: RoomErrorCode.GUESTS_NOT_ALLOWED,
+    });
+    const room = await kit.createRoom(owner);
+    await kit.invite(owner, room.id, guest);
+    await expect(kit.join(guest, room.id, { actorRole: 'guest' })).rejects.toMatchObject({
+      code: RoomErrorCode.GUESTS_NOT_ALLOWED,
+    });
+  });
+
+  it('invites a user, who is told; joining accepts: the joiner hears of the room before anything of it', async () => {
     const [owner, bob] = [uuidv7(), uuidv7()];
-    const room = await createRoom(owner);
-    const [ownerDevices, bobDevices] = await Promise.all([probe(owner), probe(bob)]);
+    const room = await kit.createRoom(owner);
+    const [ownerDevices, bobDevices] = await Promise.all([kit.probe(owner), kit.probe(bob)]);
 
-    const joined = await join(bob, room.id, 'Bob');
+    await expect(kit.invite(owner, room.id, bob)).resolves.toMatchObject({ roomId: room.id, userId: bob });
+    const invited = await bobDevices.waitFor((e) => e.type === 'user.room.invited');
+    expect(invited).toMatchObject({ userId: bob, room: { id: room.id, name: 'Lobby' }, invitedBy: owner });
+    await expect(rpc().request(Commands.ROOM_INVITES_LIST, { actorId: bob })).resolves.toEqual({
+      invites: [
+        {
+          room: expect.objectContaining({ id: room.id }),
+          invitedBy: owner,
+          invitedByName: nameOf(owner),
+          createdAt: expect.stringMatching(ISO),
+        },
+      ],
+    });
+
+    const joined = await kit.join(bob, room.id, { actorName: 'Bob' });
     expect(joined).toEqual({ ...room, memberCount: 2, myRole: 'member' });
-
-    await eventually(() => bobDevices.events.length >= 2 && ownerDevices.events.length >= 1);
+    await eventually(() => bobDevices.events.length >= 3 && ownerDevices.events.length >= 1);
     await quiet();
-    expect(bobDevices.types()).toEqual(['user.membership.added', 'room.member.joined']);
-    expect(bobDevices.events[0]).toMatchObject({ userId: bob, room: joined });
+    expect(bobDevices.types()).toEqual(['user.room.invited', 'user.membership.added', 'room.member.joined']);
     const joinedEvent = {
       type: 'room.member.joined',
       v: 1,
@@ -144,80 +103,145 @@ describe('room service: rooms (real PostgreSQL + RabbitMQ)', () => {
       displayName: 'Bob',
       role: 'member',
     };
-    expect(bobDevices.events[1]).toEqual(joinedEvent);
+    expect(bobDevices.events[2]).toEqual(joinedEvent);
     expect(ownerDevices.events).toEqual([joinedEvent]);
-    expect(bobDevices.events[0].eventId).not.toBe(bobDevices.events[1].eventId);
+    // The invite was used up.
+    await expect(rpc().request(Commands.ROOM_INVITES_LIST, { actorId: bob })).resolves.toEqual({
+      invites: [],
+    });
   });
 
   it('answers a repeated join with the room unchanged and announces nothing', async () => {
     const [owner, bob] = [uuidv7(), uuidv7()];
-    const room = await createRoom(owner);
-    const first = await join(bob, room.id);
-    const [ownerDevices, bobDevices] = await Promise.all([probe(owner), probe(bob)]);
+    const room = await kit.createRoom(owner);
+    const first = await kit.admit(owner, room.id, bob);
+    const [ownerDevices, bobDevices] = await Promise.all([kit.probe(owner), kit.probe(bob)]);
 
-    await expect(join(bob, room.id)).resolves.toEqual(first);
-    await expect(join(owner, room.id)).resolves.toEqual({ ...first, myRole: 'owner' });
+    await expect(kit.join(bob, room.id)).resolves.toEqual(first);
+    await expect(kit.join(owner, room.id)).resolves.toEqual({ ...first, myRole: 'owner' });
     await quiet();
     expect(ownerDevices.events).toEqual([]);
     expect(bobDevices.events).toEqual([]);
-    const detail = await rpc.request(Commands.ROOM_GET, { actorId: owner, roomId: room.id });
-    expect(detail.memberCount).toBe(2);
-    expect(detail.members).toHaveLength(2);
   });
 
-  it('refuses a join beyond ROOM_MEMBER_CAP, naming the cap', async () => {
-    const [owner, bob, carol] = [uuidv7(), uuidv7(), uuidv7()];
-    const room = await createRoom(owner);
-    await join(bob, room.id);
-    const carolDevices = await probe(carol);
-
-    const refused = join(carol, room.id);
-    await expect(refused).rejects.toMatchObject({
-      code: RoomErrorCode.FULL,
-      message: expect.stringContaining('2'),
+  it('refuses a group room to someone with neither an invite nor a valid link, and tells nobody', async () => {
+    const [owner, carol] = [uuidv7(), uuidv7()];
+    const room = await kit.createRoom(owner);
+    const carolDevices = await kit.probe(carol);
+    await expect(kit.join(carol, room.id)).rejects.toMatchObject({ code: RoomErrorCode.INVITE_REQUIRED });
+    await expect(kit.join(carol, room.id, { inviteToken: 'not-a-real-token' })).rejects.toMatchObject({
+      code: RoomErrorCode.INVITE_INVALID,
     });
-    const detail = await rpc.request(Commands.ROOM_GET, { actorId: owner, roomId: room.id });
-    expect(detail.memberCount).toBe(2);
-    expect(detail.members.map((m) => m.userId)).toEqual([owner, bob]);
-    await expect(rpc.request(Commands.ROOM_GET, { actorId: carol, roomId: room.id })).rejects.toMatchObject({
-      code: RoomErrorCode.NOT_MEMBER,
+    const otherRoom = await kit.createRoom(owner, 'Other');
+    const otherLink = await kit.link(owner, otherRoom.id);
+    await expect(kit.join(carol, room.id, { inviteToken: otherLink.token })).rejects.toMatchObject({
+      code: RoomErrorCode.INVITE_INVALID,
     });
     await quiet();
     expect(carolDevices.events).toEqual([]);
   });
 
+  it('lets whoever holds a link join until it is used up or revoked; only managers make links', async () => {
+    const [owner, a, b, c] = [uuidv7(), uuidv7(), uuidv7(), uuidv7()];
+    const room = await kit.createRoom(owner);
+    const link = await kit.link(owner, room.id, { maxUses: 1 });
+    expect(link).toEqual({
+      id: expect.any(String),
+      roomId: room.id,
+      token: expect.stringMatching(/^[A-Za-z0-9_-]{32}$/),
+      createdBy: owner,
+      createdAt: expect.stringMatching(ISO),
+      expiresAt: expect.stringMatching(ISO),
+      maxUses: 1,
+      uses: 0,
+    });
+    expect(Date.parse(link.expiresAt) - Date.parse(link.createdAt)).toBe(7 * 24 * 3600 * 1000);
+    await expect(kit.join(a, room.id, { inviteToken: link.token })).resolves.toMatchObject({
+      memberCount: 2,
+    });
+    await expect(kit.join(b, room.id, { inviteToken: link.token })).rejects.toMatchObject({
+      code: RoomErrorCode.INVITE_INVALID,
+    });
+    await expect(kit.link(a, room.id)).rejects.toMatchObject({ code: RoomErrorCode.FORBIDDEN });
+
+    const open = await kit.link(owner, room.id);
+    await rpc().request(Commands.ROOM_INVITE_LINK_REVOKE, {
+      actorId: owner,
+      roomId: room.id,
+      linkId: open.id,
+    });
+    await expect(kit.join(c, room.id, { inviteToken: open.token })).rejects.toMatchObject({
+      code: RoomErrorCode.INVITE_INVALID,
+    });
+  });
+
+  it('refuses an expired link', async () => {
+    const [owner, late] = [uuidv7(), uuidv7()];
+    const room = await kit.createRoom(owner);
+    const link = await kit.link(owner, room.id, { expiresInSeconds: 60 });
+    await kit.sql(`UPDATE room.invite_links SET expires_at = now() - interval '1 second' WHERE id = $1`, [
+      link.id,
+    ]);
+    await expect(kit.join(late, room.id, { inviteToken: link.token })).rejects.toMatchObject({
+      code: RoomErrorCode.INVITE_INVALID,
+    });
+  });
+
+  it('refuses a join beyond ROOM_MEMBER_CAP, naming the cap, and the invite stays usable', async () => {
+    const [owner, bob, carol, dave] = [uuidv7(), uuidv7(), uuidv7(), uuidv7()];
+    const room = await kit.createRoom(owner);
+    await kit.admit(owner, room.id, bob);
+    await kit.admit(owner, room.id, carol);
+    await kit.invite(owner, room.id, dave);
+    const daveDevices = await kit.probe(dave);
+    await expect(kit.join(dave, room.id)).rejects.toMatchObject({
+      code: RoomErrorCode.FULL,
+      message: expect.stringContaining('3'),
+    });
+    const detail = await rpc().request(Commands.ROOM_GET, { actorId: owner, roomId: room.id });
+    expect(detail.memberCount).toBe(3);
+    expect(detail.members.map((m) => m.userId)).toEqual([owner, bob, carol]);
+    await quiet();
+    expect(daveDevices.types()).toEqual([]);
+    await expect(rpc().request(Commands.ROOM_INVITES_LIST, { actorId: dave })).resolves.toMatchObject({
+      invites: [expect.objectContaining({ room: expect.objectContaining({ id: room.id }) })],
+    });
+  });
+
   it('keeps the cap under concurrent joins', async () => {
     const owner = uuidv7();
-    const room = await createRoom(owner);
+    const room = await kit.createRoom(owner);
+    const link = await kit.link(owner, room.id);
     const joiners = Array.from({ length: 6 }, () => uuidv7());
-    const outcomes = await Promise.allSettled(joiners.map((u) => join(u, room.id)));
-    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    const outcomes = await Promise.allSettled(
+      joiners.map((u) => kit.join(u, room.id, { inviteToken: link.token })),
+    );
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(2);
     const refusals = outcomes.filter((o): o is PromiseRejectedResult => o.status === 'rejected');
     expect(refusals.map((o) => (o.reason as { code: string }).code)).toEqual(
-      Array(5).fill(RoomErrorCode.FULL),
+      Array(4).fill(RoomErrorCode.FULL),
     );
-    const detail = await rpc.request(Commands.ROOM_GET, { actorId: owner, roomId: room.id });
-    expect(detail.memberCount).toBe(2);
-    expect(detail.members).toHaveLength(2);
+    const detail = await rpc().request(Commands.ROOM_GET, { actorId: owner, roomId: room.id });
+    expect(detail.memberCount).toBe(3);
+    expect(detail.members).toHaveLength(3);
   });
 
   it('shows a room with its members to members only', async () => {
     const [owner, bob, stranger] = [uuidv7(), uuidv7(), uuidv7()];
-    const room = await createRoom(owner, 'Detail');
-    await join(bob, room.id, 'Bob');
-
-    const detail = await rpc.request(Commands.ROOM_GET, { actorId: bob, roomId: room.id });
+    const room = await kit.createRoom(owner, 'Detail');
+    await kit.admit(owner, room.id, bob, 'Bob');
+    const detail = await rpc().request(Commands.ROOM_GET, { actorId: bob, roomId: room.id });
     expect(detail).toEqual({
       ...room,
       memberCount: 2,
       myRole: 'member',
       members: [
-        { userId: owner, displayName: `user ${owner.slice(-4)}`, role: 'owner', joinedAt: room.createdAt },
+        { userId: owner, displayName: nameOf(owner), role: 'owner', joinedAt: room.createdAt },
         { userId: bob, displayName: 'Bob', role: 'member', joinedAt: expect.stringMatching(ISO) },
       ],
     });
     await expect(
-      rpc.request(Commands.ROOM_GET, { actorId: stranger, roomId: room.id }),
+      rpc().request(Commands.ROOM_GET, { actorId: stranger, roomId: room.id }),
     ).rejects.toMatchObject({
       code: RoomErrorCode.NOT_MEMBER,
     });
@@ -225,61 +249,246 @@ describe('room service: rooms (real PostgreSQL + RabbitMQ)', () => {
 
   it('answers room.not_found for a room that does not exist', async () => {
     const [actor, missing] = [uuidv7(), uuidv7()];
-    await expect(join(actor, missing)).rejects.toMatchObject({ code: RoomErrorCode.NOT_FOUND });
-    await expect(rpc.request(Commands.ROOM_GET, { actorId: actor, roomId: missing })).rejects.toMatchObject({
-      code: RoomErrorCode.NOT_FOUND,
-    });
+    await expect(kit.join(actor, missing)).rejects.toMatchObject({ code: RoomErrorCode.NOT_FOUND });
+    await expect(rpc().request(Commands.ROOM_GET, { actorId: actor, roomId: missing })).rejects.toMatchObject(
+      {
+        code: RoomErrorCode.NOT_FOUND,
+      },
+    );
   });
 
   it('lists the actor’s rooms, most recently joined first, and their ids for the gateway', async () => {
     const [me, other] = [uuidv7(), uuidv7()];
-    const mine = await createRoom(me, 'Mine');
-    const theirs = await createRoom(other, 'Theirs');
-    await join(me, theirs.id);
-    await createRoom(other, 'Not mine');
-
-    const { rooms } = await rpc.request(Commands.ROOM_LIST, { actorId: me });
-    expect(rooms).toEqual([
-      { ...theirs, memberCount: 2, myRole: 'member' },
-      { ...mine, myRole: 'owner' },
+    const mine = await kit.createRoom(me, 'Mine');
+    const theirs = await kit.createRoom(other, 'Theirs');
+    await kit.admit(other, theirs.id, me);
+    await kit.createRoom(other, 'Not mine');
+    const { rooms } = await rpc().request(Commands.ROOM_LIST, { actorId: me });
+    expect(rooms.map((r) => [r.name, r.myRole])).toEqual([
+      ['Theirs', 'member'],
+      ['Mine', 'owner'],
     ]);
-    const { roomIds } = await rpc.request(Commands.ROOM_MEMBERSHIPS_LIST, { userId: me });
-    expect([...roomIds].sort()).toEqual([mine.id, theirs.id].sort());
-    await expect(rpc.request(Commands.ROOM_LIST, { actorId: uuidv7() })).resolves.toEqual({ rooms: [] });
-    await expect(rpc.request(Commands.ROOM_MEMBERSHIPS_LIST, { userId: uuidv7() })).resolves.toEqual({
-      roomIds: [],
+    await expect(rpc().request(Commands.ROOM_MEMBERSHIPS_LIST, { userId: me })).resolves.toEqual({
+      roomIds: [mine.id, theirs.id],
     });
   });
 
-  it.each([
-    ['a blank name', { name: '   ' }, 'name'],
-    ['a 101-character name', { name: 'x'.repeat(101) }, 'name'],
-    ['a kind other than group', { kind: 'direct' as 'group' }, 'kind'],
-    ['a non-uuid actor', { actorId: 'me' }, 'actorId'],
-  ])('refuses room.create with %s', async (_what, patch, field) => {
-    const call = rpc.request(Commands.ROOM_CREATE, {
-      actorId: uuidv7(),
-      actorName: 'A',
-      kind: 'group',
-      name: 'ok',
-      ...patch,
+  it('declines an invite: it is gone, and joining then needs a new one', async () => {
+    const [owner, bob] = [uuidv7(), uuidv7()];
+    const room = await kit.createRoom(owner);
+    await kit.invite(owner, room.id, bob);
+    await expect(
+      rpc().request(Commands.ROOM_INVITE_DECLINE, { actorId: bob, roomId: room.id }),
+    ).resolves.toEqual({
+      declined: true,
     });
-    await expect(call).rejects.toMatchObject({
-      code: CommonErrorCode.VALIDATION_FAILED,
-      details: expect.arrayContaining([expect.objectContaining({ field })]),
+    await expect(kit.join(bob, room.id)).rejects.toMatchObject({ code: RoomErrorCode.INVITE_REQUIRED });
+    await expect(
+      rpc().request(Commands.ROOM_INVITE_DECLINE, { actorId: bob, roomId: room.id }),
+    ).rejects.toMatchObject({ code: RoomErrorCode.INVITE_INVALID });
+  });
+
+  it('lets only the owner and admins invite, and not someone already in', async () => {
+    const { room, owner, admin, member } = await kit.cast();
+    const [x, y] = [uuidv7(), uuidv7()];
+    await expect(kit.invite(member, room.id, x)).rejects.toMatchObject({ code: RoomErrorCode.FORBIDDEN });
+    await expect(kit.invite(admin, room.id, x)).resolves.toMatchObject({ userId: x });
+    await expect(kit.invite(owner, room.id, member)).rejects.toMatchObject({
+      code: RoomErrorCode.ALREADY_MEMBER,
+    });
+    await expect(kit.invite(y, room.id, x)).rejects.toMatchObject({ code: RoomErrorCode.NOT_MEMBER });
+  });
+
+  it('renames (owner or admin), tells the room, logs it and says it in the room', async () => {
+    const { room, owner, admin, member } = await kit.cast('Old name');
+    const memberDevices = await kit.probe(member);
+    await expect(
+      rpc().request(Commands.ROOM_RENAME, { actorId: member, roomId: room.id, name: 'Nope' }),
+    ).rejects.toMatchObject({ code: RoomErrorCode.FORBIDDEN });
+    const renamed = await rpc().request(Commands.ROOM_RENAME, {
+      actorId: admin,
+      roomId: room.id,
+      name: ' 새 이름 ',
+    });
+    expect(renamed).toMatchObject({ id: room.id, name: '새 이름', myRole: 'admin' });
+    const event = await memberDevices.waitFor((e) => e.type === 'room.renamed');
+    expect(event).toMatchObject({ roomId: room.id, name: '새 이름', actorId: admin });
+    await expect(
+      rpc().request(Commands.ROOM_GET, { actorId: owner, roomId: room.id }),
+    ).resolves.toMatchObject({
+      name: '새 이름',
+    });
+    const { entries } = await rpc().request(Commands.MODERATION_AUDIT_LIST, {
+      actorId: owner,
+      roomId: room.id,
+    });
+    const audit = entries.find((e) => e.action === 'room.rename');
+    expect(audit).toMatchObject({ actorId: admin, details: { from: 'Old name', to: '새 이름' } });
+    await eventually(() => kit.appends.some((a) => a.clientMsgId === `audit-${audit?.id}`));
+    expect(kit.appends.find((a) => a.clientMsgId === `audit-${audit?.id}`)).toMatchObject({
+      roomId: room.id,
+      senderId: admin,
+      kind: 'system',
+      content: `${nameOf(admin)} renamed the room to “새 이름”`,
     });
   });
 
-  it('refuses a join, a get and a list with a non-uuid id', async () => {
-    const actorId = uuidv7();
-    const invalid = { code: CommonErrorCode.VALIDATION_FAILED };
-    await expect(join(actorId, 'not-a-uuid')).rejects.toMatchObject(invalid);
-    await expect(rpc.request(Commands.ROOM_GET, { actorId, roomId: 'not-a-uuid' })).rejects.toMatchObject(
-      invalid,
-    );
-    await expect(rpc.request(Commands.ROOM_LIST, { actorId: 'nope' })).rejects.toMatchObject(invalid);
-    await expect(rpc.request(Commands.ROOM_MEMBERSHIPS_LIST, { userId: 'nope' })).rejects.toMatchObject(
-      invalid,
-    );
+  it('stores slow mode and the profanity flag, returns them as settings and tells the room', async () => {
+    const { room, admin, member } = await kit.cast();
+    const memberDevices = await kit.probe(member);
+    await expect(
+      rpc().request(Commands.ROOM_SETTINGS_UPDATE, { actorId: member, roomId: room.id, slowModeSeconds: 5 }),
+    ).rejects.toMatchObject({ code: RoomErrorCode.FORBIDDEN });
+    const updated = await rpc().request(Commands.ROOM_SETTINGS_UPDATE, {
+      actorId: admin,
+      roomId: room.id,
+      slowModeSeconds: 30,
+      profanityFilter: true,
+    });
+    expect(updated.settings).toEqual({ slowModeSeconds: 30, profanityFilter: true });
+    const event = await memberDevices.waitFor((e) => e.type === 'room.updated');
+    expect(event).toMatchObject({
+      room: { id: room.id, settings: { slowModeSeconds: 30, profanityFilter: true } },
+    });
+    const { rooms } = await rpc().request(Commands.ROOM_LIST, { actorId: member });
+    expect(rooms.find((r) => r.id === room.id)?.settings).toEqual({
+      slowModeSeconds: 30,
+      profanityFilter: true,
+    });
+    await expect(
+      rpc().request(Commands.ROOM_SETTINGS_UPDATE, {
+        actorId: admin,
+        roomId: room.id,
+        slowModeSeconds: 3601,
+      }),
+    ).rejects.toMatchObject({ code: CommonErrorCode.VALIDATION_FAILED });
+  });
+
+  it('keeps a room image (PNG, JPEG or WebP by its bytes) and serves it to anyone who asks by room id', async () => {
+    const { room, owner, member } = await kit.cast();
+    const set = (actorId: string, data: string) =>
+      rpc().request(Commands.ROOM_IMAGE_SET, { actorId, roomId: room.id, data });
+    await expect(set(member, PNG.toString('base64'))).rejects.toMatchObject({
+      code: RoomErrorCode.FORBIDDEN,
+    });
+    await expect(
+      set(owner, Buffer.from('<svg onload="alert(1)"/>').toString('base64')),
+    ).rejects.toMatchObject({
+      code: RoomErrorCode.INVALID_IMAGE,
+    });
+    await expect(set(owner, Buffer.alloc(300 * 1024, 1).toString('base64'))).rejects.toMatchObject({
+      code: RoomErrorCode.IMAGE_TOO_LARGE,
+    });
+    await expect(rpc().request(Commands.ROOM_IMAGE_GET, { roomId: room.id })).rejects.toMatchObject({
+      code: RoomErrorCode.NO_IMAGE,
+    });
+
+    const withImage: RoomView = await set(owner, PNG.toString('base64'));
+    expect(withImage.imageUrl).toMatch(new RegExp(`^/api/v1/rooms/${room.id}/image\\?v=\\d+$`));
+    const image = await rpc().request(Commands.ROOM_IMAGE_GET, { roomId: room.id });
+    expect(image).toEqual({
+      contentType: 'image/png',
+      data: PNG.toString('base64'),
+      updatedAt: expect.stringMatching(ISO),
+    });
+    const again = await set(owner, PNG.toString('base64'));
+    expect(again.imageUrl).not.toBe(withImage.imageUrl);
+
+    const removed = await rpc().request(Commands.ROOM_IMAGE_REMOVE, { actorId: owner, roomId: room.id });
+    expect(removed.imageUrl).toBeUndefined();
+    await expect(rpc().request(Commands.ROOM_IMAGE_GET, { roomId: room.id })).rejects.toMatchObject({
+      code: RoomErrorCode.NO_IMAGE,
+    });
+  });
+
+  it('lets a member leave: unbound, told why, the room told; the owner hands over first', async () => {
+    const { room, owner, admin, member } = await kit.cast();
+    const [ownerDevices, memberDevices] = await Promise.all([kit.probe(owner), kit.probe(member)]);
+    await expect(rpc().request(Commands.ROOM_LEAVE, { actorId: member, roomId: room.id })).resolves.toEqual({
+      left: true,
+    });
+    const removed = await memberDevices.waitFor((e) => e.type === 'user.membership.removed');
+    expect(removed).toMatchObject({ userId: member, roomId: room.id, reason: 'left' });
+    await ownerDevices.waitFor((e) => e.type === 'room.member.left');
+    await quiet();
+    // Unbound before anything else was said: the member never sees their own departure event.
+    expect(memberDevices.types()).toEqual(['user.membership.removed']);
+    await expect(
+      rpc().request(Commands.ROOM_GET, { actorId: member, roomId: room.id }),
+    ).rejects.toMatchObject({
+      code: RoomErrorCode.NOT_MEMBER,
+    });
+    await expect(
+      rpc().request(Commands.ROOM_LEAVE, { actorId: member, roomId: room.id }),
+    ).rejects.toMatchObject({
+      code: RoomErrorCode.NOT_MEMBER,
+    });
+
+    await expect(
+      rpc().request(Commands.ROOM_LEAVE, { actorId: owner, roomId: room.id }),
+    ).rejects.toMatchObject({
+      code: RoomErrorCode.OWNER_CANNOT_LEAVE,
+    });
+    await rpc().request(Commands.ROOM_OWNER_TRANSFER, { actorId: owner, roomId: room.id, userId: admin });
+    await expect(rpc().request(Commands.ROOM_LEAVE, { actorId: owner, roomId: room.id })).resolves.toEqual({
+      left: true,
+    });
+  });
+
+  it('changes roles (owner only) and hands the room over, telling the room each time', async () => {
+    const { room, owner, admin, member } = await kit.cast();
+    const memberDevices = await kit.probe(member);
+    await expect(
+      rpc().request(Commands.ROOM_MEMBER_ROLE_SET, {
+        actorId: admin,
+        roomId: room.id,
+        userId: member,
+        role: 'admin',
+      }),
+    ).rejects.toMatchObject({ code: RoomErrorCode.FORBIDDEN });
+    await expect(
+      rpc().request(Commands.ROOM_MEMBER_ROLE_SET, {
+        actorId: owner,
+        roomId: room.id,
+        userId: uuidv7(),
+        role: 'admin',
+      }),
+    ).rejects.toMatchObject({ code: RoomErrorCode.TARGET_NOT_MEMBER });
+
+    const promoted = await rpc().request(Commands.ROOM_MEMBER_ROLE_SET, {
+      actorId: owner,
+      roomId: room.id,
+      userId: member,
+      role: 'admin',
+    });
+    expect(promoted.members.find((m) => m.userId === member)?.role).toBe('admin');
+    await memberDevices.waitFor((e) => e.type === 'room.member.role_changed');
+    expect(memberDevices.events.find((e) => e.type === 'room.member.role_changed')).toMatchObject({
+      userId: member,
+      role: 'admin',
+      actorId: owner,
+    });
+
+    const handed = await rpc().request(Commands.ROOM_OWNER_TRANSFER, {
+      actorId: owner,
+      roomId: room.id,
+      userId: admin,
+    });
+    expect(handed).toMatchObject({ ownerId: admin, myRole: 'admin' });
+    expect(Object.fromEntries(handed.members.map((m) => [m.userId, m.role]))).toEqual({
+      [owner]: 'admin',
+      [admin]: 'owner',
+      [member]: 'admin',
+    });
+    await memberDevices.waitFor((e) => e.type === 'room.updated');
+    await expect(
+      rpc().request(Commands.ROOM_OWNER_TRANSFER, { actorId: owner, roomId: room.id, userId: member }),
+    ).rejects.toMatchObject({ code: RoomErrorCode.FORBIDDEN });
+  });
+
+  it('exposes outbox and membership metrics', async () => {
+    const text = await (await fetch(`${await kit.app.getUrl()}/metrics`)).text();
+    expect(text).toMatch(/happychat_room_outbox_ops_total\{result="applied"\} [1-9]/);
+    expect(text).toMatch(/happychat_room_outbox_pending \d+/);
   });
 });

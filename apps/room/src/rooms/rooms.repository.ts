@@ -1,19 +1,53 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { OutboxRepository, OutboxWriter } from '../outbox/outbox.repository';
+import { BanEntity } from './entities/ban.entity';
+import { InviteLinkEntity } from './entities/invite-link.entity';
+import { InviteEntity } from './entities/invite.entity';
 import { MembershipEntity } from './entities/membership.entity';
+import { RoomImageEntity } from './entities/room-image.entity';
 import { RoomEntity } from './entities/room.entity';
 
-/** The writes that must commit together, bound to one open transaction. */
-export class RoomsTransaction {
-  constructor(private readonly manager: EntityManager) {}
+export type RoomPatch = Partial<
+  Pick<
+    RoomEntity,
+    'name' | 'ownerId' | 'slowModeSeconds' | 'profanityFilter' | 'imageUpdatedAt' | 'lastActivityAt'
+  >
+>;
+export type MembershipPatch = Partial<Pick<MembershipEntity, 'role' | 'mutedUntil'>>;
 
-  /** The room row, locked until commit: joins to one room queue here, so the cap holds. */
+/**
+ * The writes that must commit together, bound to one open transaction, with the outbox that
+ * carries their broker operations. Rooms are locked (`lockRoom`) before any membership of them
+ * changes: that serialises changes per room, which keeps the cap and the outbox order per room.
+ */
+export class RoomsTransaction {
+  readonly outbox: OutboxWriter;
+
+  constructor(
+    readonly manager: EntityManager,
+    outbox: OutboxWriter,
+  ) {
+    this.outbox = outbox;
+  }
+
+  /** The room row, locked until commit. */
   lockRoom(roomId: string): Promise<RoomEntity | null> {
     return this.manager
       .createQueryBuilder(RoomEntity, 'r')
       .where('r.id = :roomId', { roomId })
       .setLock('pessimistic_write')
       .getOne();
+  }
+
+  /** Several rooms locked in id order, so two transactions never wait on each other in a circle. */
+  async lockRooms(roomIds: string[]): Promise<RoomEntity[]> {
+    const rooms: RoomEntity[] = [];
+    for (const id of [...new Set(roomIds)].sort()) {
+      const room = await this.lockRoom(id);
+      if (room) rooms.push(room);
+    }
+    return rooms;
   }
 
   findMembership(roomId: string, userId: string): Promise<MembershipEntity | null> {
@@ -24,27 +58,127 @@ export class RoomsTransaction {
     await this.manager.insert(RoomEntity, room);
   }
 
+  async updateRoom(roomId: string, patch: RoomPatch): Promise<void> {
+    await this.manager.update(RoomEntity, { id: roomId }, patch);
+  }
+
   async insertMembership(membership: MembershipEntity): Promise<void> {
     await this.manager.insert(MembershipEntity, membership);
   }
 
-  async incrementMemberCount(roomId: string): Promise<void> {
+  async updateMembership(roomId: string, userId: string, patch: MembershipPatch): Promise<void> {
+    await this.manager.update(MembershipEntity, { roomId, userId }, patch);
+  }
+
+  async deleteMembership(roomId: string, userId: string): Promise<void> {
+    await this.manager.delete(MembershipEntity, { roomId, userId });
+  }
+
+  async addToMemberCount(roomId: string, delta: 1 | -1): Promise<void> {
     await this.manager
       .createQueryBuilder()
       .update(RoomEntity)
-      .set({ memberCount: () => 'member_count + 1' })
+      .set({ memberCount: () => `member_count + (${delta})` })
       .where('id = :roomId', { roomId })
       .execute();
   }
+
+  /** The user's memberships in topic rooms (for ONE_ROOM_AT_A_TIME). */
+  async topicMemberships(userId: string): Promise<MembershipEntity[]> {
+    return this.manager
+      .createQueryBuilder(MembershipEntity, 'm')
+      .innerJoin(RoomEntity, 'r', 'r.id = m.room_id')
+      .where('m.user_id = :userId', { userId })
+      .andWhere(`r.kind = 'topic'`)
+      .getMany();
+  }
+
+  findBan(roomId: string, userId: string): Promise<BanEntity | null> {
+    return this.manager.findOneBy(BanEntity, { roomId, userId });
+  }
+
+  async insertBan(ban: BanEntity): Promise<void> {
+    await this.manager.upsert(BanEntity, ban, ['roomId', 'userId']);
+  }
+
+  /** True when there was a ban to lift. */
+  async deleteBan(roomId: string, userId: string): Promise<boolean> {
+    const result = await this.manager.delete(BanEntity, { roomId, userId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  findInvite(roomId: string, userId: string): Promise<InviteEntity | null> {
+    return this.manager.findOneBy(InviteEntity, { roomId, userId });
+  }
+
+  async upsertInvite(invite: InviteEntity): Promise<void> {
+    await this.manager.upsert(InviteEntity, invite, ['roomId', 'userId']);
+  }
+
+  async deleteInvite(roomId: string, userId: string): Promise<boolean> {
+    const result = await this.manager.delete(InviteEntity, { roomId, userId });
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** The link row, locked: its use count is checked and bumped in this transaction. */
+  lockInviteLink(tokenHash: string): Promise<InviteLinkEntity | null> {
+    return this.manager
+      .createQueryBuilder(InviteLinkEntity, 'l')
+      .where('l.token_hash = :tokenHash', { tokenHash })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  async insertInviteLink(link: InviteLinkEntity): Promise<void> {
+    await this.manager.insert(InviteLinkEntity, link);
+  }
+
+  async useInviteLink(id: string): Promise<void> {
+    await this.manager
+      .createQueryBuilder()
+      .update(InviteLinkEntity)
+      .set({ uses: () => 'uses + 1' })
+      .where('id = :id', { id })
+      .execute();
+  }
+
+  async revokeInviteLink(roomId: string, id: string, at: Date): Promise<boolean> {
+    const result = await this.manager.update(
+      InviteLinkEntity,
+      { id, roomId, revokedAt: IsNull() },
+      { revokedAt: at },
+    );
+    return (result.affected ?? 0) > 0;
+  }
+
+  async saveImage(image: RoomImageEntity): Promise<void> {
+    await this.manager.upsert(RoomImageEntity, image, ['roomId']);
+  }
+
+  async deleteImage(roomId: string): Promise<void> {
+    await this.manager.delete(RoomImageEntity, { roomId });
+  }
+
+  findDirectRoom(directKey: string): Promise<RoomEntity | null> {
+    return this.manager.findOneBy(RoomEntity, { directKey });
+  }
 }
+
+/** A member as the posting check sees them: the membership with its room loaded. */
+export type PostingMember = MembershipEntity & { room: RoomEntity };
 
 @Injectable()
 export class RoomsRepository {
-  constructor(private readonly dataSource: DataSource) {}
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly outbox: OutboxRepository,
+  ) {}
 
-  /** Run `work` in one transaction; throwing rolls it back. */
+  /** Run `work` in one transaction; throwing rolls it back (the outbox rows with it). */
   transaction<T>(work: (tx: RoomsTransaction) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction((manager) => work(new RoomsTransaction(manager)));
+    return this.dataSource.transaction((manager) =>
+      work(new RoomsTransaction(manager, this.outbox.writer(manager))),
+    );
   }
 
   findRoom(roomId: string): Promise<RoomEntity | null> {
@@ -84,5 +218,99 @@ export class RoomsRepository {
       order: { joinedAt: 'ASC', roomId: 'ASC' },
     });
     return rows.map((m) => m.roomId);
+  }
+
+  /** The membership and its room's posting rules in one query. */
+  async findPostingMember(roomId: string, userId: string): Promise<PostingMember | null> {
+    const membership = await this.dataSource.manager
+      .createQueryBuilder(MembershipEntity, 'm')
+      .innerJoinAndSelect('m.room', 'r')
+      .where('m.room_id = :roomId AND m.user_id = :userId', { roomId, userId })
+      .getOne();
+    return membership?.room ? (membership as PostingMember) : null;
+  }
+
+  /**
+   * Slow mode, race-free: the member's post is counted only if the last one is old enough, in
+   * one statement. Returns null when allowed, else the seconds still to wait.
+   */
+  async claimPostSlot(roomId: string, userId: string, slowModeSeconds: number): Promise<number | null> {
+    const rows = (await this.dataSource.query(
+      `UPDATE "room"."memberships" SET "last_posted_at" = now()
+         WHERE "room_id" = $1 AND "user_id" = $2
+           AND ("last_posted_at" IS NULL OR "last_posted_at" <= now() - make_interval(secs => $3))
+       RETURNING 1`,
+      [roomId, userId, slowModeSeconds],
+    )) as [unknown[], number] | unknown[];
+    const updated = Array.isArray(rows[0]) ? (rows[0] as unknown[]).length : (rows as unknown[]).length;
+    if (updated > 0) return null;
+    const wait = (await this.dataSource.query(
+      `SELECT GREATEST(1, CEIL(EXTRACT(EPOCH FROM ("last_posted_at" + make_interval(secs => $3) - now()))))::int AS s
+         FROM "room"."memberships" WHERE "room_id" = $1 AND "user_id" = $2`,
+      [roomId, userId, slowModeSeconds],
+    )) as Array<{ s: number }>;
+    return wait[0]?.s ?? 1;
+  }
+
+  /**
+   * Record that something was said, for the topic directory. Written at most every few seconds
+   * per room, so a busy room does not turn every message into a room-row update.
+   */
+  async touchActivity(roomId: string): Promise<void> {
+    await this.dataSource.query(
+      `UPDATE "room"."rooms" SET "last_activity_at" = now()
+         WHERE "id" = $1 AND ("last_activity_at" IS NULL OR "last_activity_at" < now() - interval '5 seconds')`,
+      [roomId],
+    );
+  }
+
+  async usersBlockEachOther(a: string, b: string): Promise<boolean> {
+    const rows = (await this.dataSource.query(
+      `SELECT 1 FROM "room"."blocks" WHERE ("blocker_id" = $1 AND "blocked_id" = $2) OR ("blocker_id" = $2 AND "blocked_id" = $1) LIMIT 1`,
+      [a, b],
+    )) as unknown[];
+    return rows.length > 0;
+  }
+
+  findImage(roomId: string): Promise<RoomImageEntity | null> {
+    return this.dataSource.manager.findOneBy(RoomImageEntity, { roomId });
+  }
+
+  /** The user's pending invites with their rooms, newest first. */
+  async listInvitesFor(userId: string): Promise<Array<{ invite: InviteEntity; room: RoomEntity }>> {
+    const invites = await this.dataSource.manager.find(InviteEntity, {
+      where: { userId },
+      order: { createdAt: 'DESC' },
+    });
+    if (invites.length === 0) return [];
+    const rooms = await this.dataSource.manager.findBy(RoomEntity, { id: In(invites.map((i) => i.roomId)) });
+    const byId = new Map(rooms.map((r) => [r.id, r]));
+    return invites.flatMap((invite) => {
+      const room = byId.get(invite.roomId);
+      return room ? [{ invite, room }] : [];
+    });
+  }
+
+  listBans(roomId: string): Promise<BanEntity[]> {
+    return this.dataSource.manager.find(BanEntity, { where: { roomId }, order: { createdAt: 'DESC' } });
+  }
+
+  /** Topic rooms, most recently active first, optionally by part of the name. */
+  topicDirectory(query: string | undefined, limit: number): Promise<RoomEntity[]> {
+    const qb = this.dataSource.manager
+      .createQueryBuilder(RoomEntity, 'r')
+      .where(`r.kind = 'topic'`)
+      .orderBy('r.last_activity_at', 'DESC', 'NULLS LAST')
+      .addOrderBy('r.member_count', 'DESC')
+      .addOrderBy('r.id', 'DESC')
+      .take(limit);
+    if (query?.trim()) {
+      const escaped = query
+        .trim()
+        .normalize('NFC')
+        .replace(/[\\%_]/g, (c) => `\\${c}`);
+      qb.andWhere('r.name ILIKE :pattern', { pattern: `%${escaped}%` });
+    }
+    return qb.getMany();
   }
 }

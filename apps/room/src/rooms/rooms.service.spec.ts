@@ -1,35 +1,77 @@
-import { RoomErrorCode } from '@app/contracts';
-import { EventPublisher, InboxBindings } from '@app/messaging';
+import { CommonErrorCode, RoomErrorCode } from '@app/contracts';
+import { AuditTrail } from '../audit/audit-trail';
+import { OutboxOp, OutboxReceipt } from '../outbox/outbox-op';
+import { OutboxService } from '../outbox/outbox.service';
 import { RoomConfig } from '../room.config';
+import { BanEntity } from './entities/ban.entity';
+import { InviteEntity } from './entities/invite.entity';
 import { MembershipEntity } from './entities/membership.entity';
 import { RoomEntity } from './entities/room.entity';
+import { readRoomImage, sniffImageType } from './room-image';
 import { RoomsRepository, RoomsTransaction } from './rooms.repository';
-import { normalizeRoomName, RoomsService } from './rooms.service';
+import {
+  describeDuration,
+  normalizeDisplayName,
+  normalizeRoomName,
+  outranks,
+  RoomsService,
+} from './rooms.service';
 
 const ROOM = '0190f5c2-7c1a-7000-8000-0000000000aa';
 const OWNER = '0190f5c2-7c1a-7000-8000-0000000000a1';
 const BOB = '0190f5c2-7c1a-7000-8000-0000000000b1';
 
-/** An in-memory stand-in for the repository: enough rows to exercise the rules. */
+/** An in-memory stand-in for the repository and its transactions: enough rows to exercise the rules. */
 class FakeRooms {
   rooms = new Map<string, RoomEntity>();
   memberships: MembershipEntity[] = [];
+  invites: InviteEntity[] = [];
+  bans: BanEntity[] = [];
+  /** Every op written to the outbox, as `<stream> <op>`. */
+  ops: string[] = [];
+  receipts: OutboxReceipt[] = [];
 
   transaction<T>(work: (tx: RoomsTransaction) => Promise<T>): Promise<T> {
-    const tx = {
-      lockRoom: async (id: string) => {
-        const r = this.rooms.get(id);
-        return r ? { ...r } : null;
+    const receipt: OutboxReceipt = { awaited: new Map(), background: new Set() };
+    const outbox = {
+      receipt,
+      add: async (stream: string, ops: OutboxOp[]) => {
+        for (const op of ops) this.ops.push(`${stream} ${show(op)}`);
+        receipt.awaited.set(stream, ['1']);
       },
+    };
+    const tx = {
+      outbox,
+      lockRoom: async (id: string) => this.room(id),
+      lockRooms: async (ids: string[]) => ids.map((id) => this.room(id)).filter(Boolean),
       findMembership: async (roomId: string, userId: string) => this.find(roomId, userId),
       insertRoom: async (room: RoomEntity) => void this.rooms.set(room.id, { ...room }),
       insertMembership: async (m: MembershipEntity) => void this.memberships.push({ ...m }),
-      incrementMemberCount: async (id: string) => {
-        const r = this.rooms.get(id);
-        if (r) r.memberCount++;
+      deleteMembership: async (roomId: string, userId: string) => {
+        this.memberships = this.memberships.filter((m) => !(m.roomId === roomId && m.userId === userId));
       },
+      addToMemberCount: async (id: string, delta: number) => {
+        const r = this.rooms.get(id);
+        if (r) r.memberCount += delta;
+      },
+      findBan: async (roomId: string, userId: string) =>
+        this.bans.find((b) => b.roomId === roomId && b.userId === userId) ?? null,
+      deleteInvite: async (roomId: string, userId: string) => {
+        const before = this.invites.length;
+        this.invites = this.invites.filter((i) => !(i.roomId === roomId && i.userId === userId));
+        return this.invites.length < before;
+      },
+      lockInviteLink: async () => null,
+      topicMemberships: async () => [],
     };
-    return work(tx as unknown as RoomsTransaction);
+    return work(tx as unknown as RoomsTransaction).then((value) => {
+      this.receipts.push(receipt);
+      return value;
+    });
+  }
+
+  async findRoom(id: string): Promise<RoomEntity | null> {
+    return this.room(id);
   }
 
   async findMembership(roomId: string, userId: string): Promise<MembershipEntity | null> {
@@ -40,34 +82,45 @@ class FakeRooms {
     return this.rooms.has(roomId);
   }
 
+  private room(id: string): RoomEntity | null {
+    const r = this.rooms.get(id);
+    return r ? { ...r } : null;
+  }
+
   private find(roomId: string, userId: string): MembershipEntity | null {
     return this.memberships.find((m) => m.roomId === roomId && m.userId === userId) ?? null;
   }
 }
 
+function show(op: OutboxOp): string {
+  switch (op.kind) {
+    case 'bind':
+    case 'unbind':
+      return `${op.kind} ${op.userId.slice(-2)}`;
+    case 'user_event':
+      return `user ${op.userId.slice(-2)} ${op.event.type}`;
+    case 'room_event':
+      return `room ${op.event.type}`;
+    case 'system_message':
+      return `system ${op.content}`;
+  }
+}
+
 function setup(cap = 2) {
   const repo = new FakeRooms();
-  const calls: string[] = [];
-  const inbox = { bindRoom: jest.fn(async (u: string, r: string) => void calls.push(`bind ${u} ${r}`)) };
-  const events = {
-    publishUserEvent: jest.fn(
-      async (u: string, e: { type: string }) => void calls.push(`user ${u} ${e.type}`),
-    ),
-    publishRoomEvent: jest.fn(
-      async (r: string, u: string, e: { type: string }) => void calls.push(`room ${r} ${u} ${e.type}`),
-    ),
-  };
+  const settle = jest.fn(async () => undefined);
+  const outbox = { settle, settleStream: jest.fn(async () => undefined) } as unknown as OutboxService;
   const config = Object.assign(new RoomConfig(), { ROOM_MEMBER_CAP: cap });
   const service = new RoomsService(
     repo as unknown as RoomsRepository,
-    inbox as unknown as InboxBindings,
-    events as unknown as EventPublisher,
+    outbox,
+    { record: jest.fn() } as unknown as AuditTrail,
     config,
   );
-  return { repo, calls, events, service };
+  return { repo, settle, service };
 }
 
-function seedRoom(repo: FakeRooms, patch: Partial<RoomEntity> = {}): void {
+function seedRoom(repo: FakeRooms, patch: Partial<RoomEntity> = {}) {
   const createdAt = new Date('2024-11-23T10:00:00Z');
   repo.rooms.set(ROOM, {
     id: ROOM,
@@ -76,6 +129,13 @@ function seedRoom(repo: FakeRooms, patch: Partial<RoomEntity> = {}): void {
     ownerId: OWNER,
     memberCount: 1,
     createdAt,
+    slowModeSeconds: 0,
+    profanityFilter: false,
+    memberCap: null,
+    description: null,
+    lastActivityAt: null,
+    imageUpdatedAt: null,
+    directKey: null,
     ...patch,
   });
   repo.memberships.push({
@@ -84,6 +144,16 @@ function seedRoom(repo: FakeRooms, patch: Partial<RoomEntity> = {}): void {
     role: 'owner',
     displayName: 'Owner',
     joinedAt: createdAt,
+  });
+}
+
+function invite(repo: FakeRooms, userId = BOB) {
+  repo.invites.push({
+    roomId: ROOM,
+    userId,
+    invitedBy: OWNER,
+    invitedByName: 'Owner',
+    createdAt: new Date(),
   });
 }
 
@@ -108,11 +178,66 @@ describe('normalizeRoomName', () => {
       expect.objectContaining({ code: RoomErrorCode.INVALID_NAME }),
     );
   });
+
+  it('refuses an alias that is blank or too long', () => {
+    expect(normalizeDisplayName(' 익명 ')).toBe('익명');
+    expect(() => normalizeDisplayName('\u200b')).toThrow(
+      expect.objectContaining({ code: CommonErrorCode.VALIDATION_FAILED }),
+    );
+    expect(() => normalizeDisplayName('x'.repeat(51))).toThrow(
+      expect.objectContaining({ code: CommonErrorCode.VALIDATION_FAILED }),
+    );
+  });
 });
 
-describe('RoomsService', () => {
-  it('creates a room with its owner, binds, then announces', async () => {
-    const { repo, calls, service } = setup();
+describe('moderation rank', () => {
+  it.each([
+    ['owner', 'admin', true],
+    ['owner', 'member', true],
+    ['admin', 'member', true],
+    ['admin', 'admin', false],
+    ['admin', 'owner', false],
+    ['member', 'member', false],
+  ] as const)('%s outranks %s: %s', (actor, target, expected) => {
+    expect(outranks(actor, target)).toBe(expected);
+  });
+
+  it('says durations the way people do', () => {
+    expect(describeDuration(600)).toBe('10 minutes');
+    expect(describeDuration(3600)).toBe('1 hour');
+    expect(describeDuration(172800)).toBe('2 days');
+    expect(describeDuration(45)).toBe('45 seconds');
+  });
+});
+
+describe('room images', () => {
+  const png = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0]);
+  const jpeg = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0, 0x10]);
+  const webp = Buffer.concat([Buffer.from('RIFF'), Buffer.from([0, 0, 0, 0]), Buffer.from('WEBPVP8 ')]);
+
+  it('knows PNG, JPEG and WebP by their bytes', () => {
+    expect(sniffImageType(png)).toBe('image/png');
+    expect(sniffImageType(jpeg)).toBe('image/jpeg');
+    expect(sniffImageType(webp)).toBe('image/webp');
+    expect(sniffImageType(Buffer.from('<svg xmlns="http://www.w3.org/2000/svg"/>'))).toBeNull();
+    expect(sniffImageType(Buffer.from('GIF89a'))).toBeNull();
+  });
+
+  it('refuses other bytes and oversized images with their own codes', () => {
+    expect(() => readRoomImage(Buffer.from('hello, I am text').toString('base64'))).toThrow(
+      expect.objectContaining({ code: RoomErrorCode.INVALID_IMAGE }),
+    );
+    const big = Buffer.concat([png, Buffer.alloc(256 * 1024)]);
+    expect(() => readRoomImage(big.toString('base64'))).toThrow(
+      expect.objectContaining({ code: RoomErrorCode.IMAGE_TOO_LARGE }),
+    );
+    expect(readRoomImage(png.toString('base64'))).toMatchObject({ contentType: 'image/png' });
+  });
+});
+
+describe('RoomsService: the outbox carries every membership change, in order', () => {
+  it('creates a room with its owner: bind, then tell the owner', async () => {
+    const { repo, settle, service } = setup();
     const { room, membership } = await service.create({
       actorId: OWNER,
       actorName: 'Owner',
@@ -121,71 +246,97 @@ describe('RoomsService', () => {
     });
     expect(room).toMatchObject({ name: 'Lobby', ownerId: OWNER, memberCount: 1, kind: 'group' });
     expect(membership).toMatchObject({ userId: OWNER, role: 'owner', displayName: 'Owner' });
-    expect(repo.rooms.get(room.id)).toBeDefined();
-    expect(calls).toEqual([`bind ${OWNER} ${room.id}`, `user ${OWNER} user.membership.added`]);
+    expect(repo.ops).toEqual([`user:${OWNER} bind a1`, `user:${OWNER} user a1 user.membership.added`]);
+    expect(settle).toHaveBeenCalledTimes(1);
   });
 
-  it('announces a join to the joiner, binds, then tells the room', async () => {
-    const { repo, calls, events, service } = setup();
+  it('refuses a guest a group room', async () => {
+    const { repo, service } = setup();
+    await expect(
+      service.create({ actorId: OWNER, actorName: 'G', actorRole: 'guest', kind: 'group', name: 'x' }),
+    ).rejects.toMatchObject({ code: RoomErrorCode.GUESTS_NOT_ALLOWED });
     seedRoom(repo);
+    invite(repo);
+    await expect(
+      service.join({ actorId: BOB, actorName: 'G', actorRole: 'guest', roomId: ROOM }),
+    ).rejects.toMatchObject({ code: RoomErrorCode.GUESTS_NOT_ALLOWED });
+    expect(repo.ops).toEqual([]);
+  });
+
+  it('admits an invited user: tell them, bind, then tell the room; the invite is used up', async () => {
+    const { repo, service } = setup();
+    seedRoom(repo);
+    invite(repo);
     const { room, membership } = await service.join({ actorId: BOB, actorName: 'Bob', roomId: ROOM });
     expect(room.memberCount).toBe(2);
     expect(repo.rooms.get(ROOM)?.memberCount).toBe(2);
     expect(membership).toMatchObject({ userId: BOB, role: 'member', displayName: 'Bob' });
-    expect(calls).toEqual([
-      `user ${BOB} user.membership.added`,
-      `bind ${BOB} ${ROOM}`,
-      `room ${ROOM} ${BOB} room.member.joined`,
+    expect(repo.ops).toEqual([
+      `user:${BOB} user b1 user.membership.added`,
+      `user:${BOB} bind b1`,
+      `user:${BOB} room room.member.joined`,
     ]);
-    expect(events.publishUserEvent).toHaveBeenCalledWith(
-      BOB,
-      expect.objectContaining({
-        v: 1,
-        userId: BOB,
-        room: expect.objectContaining({ id: ROOM, myRole: 'member', memberCount: 2 }),
-      }),
-    );
+    expect(repo.invites).toEqual([]);
   });
 
-  it('answers a repeated join unchanged, announcing nothing', async () => {
-    const { repo, calls, service } = setup();
+  it('refuses a group room without an invite, and a banned user even with one', async () => {
+    const { repo, service } = setup(5);
     seedRoom(repo);
-    await service.join({ actorId: BOB, actorName: 'Bob', roomId: ROOM });
-    calls.length = 0;
-    const again = await service.join({ actorId: BOB, actorName: 'Bob', roomId: ROOM });
-    expect(again.room.memberCount).toBe(2);
-    expect(repo.memberships).toHaveLength(2);
-    expect(calls.filter((c) => !c.startsWith('bind'))).toEqual([]);
+    await expect(service.join({ actorId: BOB, actorName: 'Bob', roomId: ROOM })).rejects.toMatchObject({
+      code: RoomErrorCode.INVITE_REQUIRED,
+    });
+    await expect(
+      service.join({ actorId: BOB, actorName: 'Bob', roomId: ROOM, inviteToken: 'nope' }),
+    ).rejects.toMatchObject({ code: RoomErrorCode.INVITE_INVALID });
+    invite(repo);
+    repo.bans.push({ roomId: ROOM, userId: BOB, bannedBy: OWNER, reason: null, createdAt: new Date() });
+    await expect(service.join({ actorId: BOB, actorName: 'Bob', roomId: ROOM })).rejects.toMatchObject({
+      code: RoomErrorCode.BANNED,
+    });
+    expect(repo.ops).toEqual([]);
+  });
+
+  it('answers a repeated join unchanged, queueing nothing but settling what is left', async () => {
+    const { repo, service } = setup();
+    seedRoom(repo);
+    await expect(service.join({ actorId: OWNER, actorName: 'Owner', roomId: ROOM })).resolves.toMatchObject({
+      membership: { role: 'owner' },
+    });
+    expect(repo.ops).toEqual([]);
   });
 
   it('refuses a join at the cap, naming it, and changes nothing', async () => {
-    const { repo, calls, service } = setup(2);
+    const { repo, service } = setup(2);
     seedRoom(repo, { memberCount: 2 });
-    const join = service.join({ actorId: BOB, actorName: 'Bob', roomId: ROOM });
-    await expect(join).rejects.toMatchObject({
+    invite(repo);
+    await expect(service.join({ actorId: BOB, actorName: 'Bob', roomId: ROOM })).rejects.toMatchObject({
       code: RoomErrorCode.FULL,
       message: expect.stringContaining('2'),
     });
     expect(repo.memberships).toHaveLength(1);
-    expect(calls).toEqual([]);
+    expect(repo.ops).toEqual([]);
   });
 
-  it('lets a member re-join a full room (idempotent before the cap check)', async () => {
-    const { repo, service } = setup(2);
-    seedRoom(repo, { memberCount: 2 });
-    await expect(service.join({ actorId: OWNER, actorName: 'Owner', roomId: ROOM })).resolves.toMatchObject({
-      membership: { role: 'owner' },
-    });
-  });
-
-  it('refuses unknown rooms and rooms that are not groups', async () => {
+  it('removes a member: unbind first, then tell them why, then tell the room', async () => {
     const { repo, service } = setup();
-    await expect(service.join({ actorId: BOB, actorName: 'Bob', roomId: ROOM })).rejects.toMatchObject({
-      code: RoomErrorCode.NOT_FOUND,
-    });
-    seedRoom(repo, { kind: 'direct' });
-    await expect(service.join({ actorId: BOB, actorName: 'Bob', roomId: ROOM })).rejects.toMatchObject({
-      code: RoomErrorCode.FORBIDDEN,
+    seedRoom(repo);
+    invite(repo);
+    await service.join({ actorId: BOB, actorName: 'Bob', roomId: ROOM });
+    repo.ops.length = 0;
+    await service.leave(BOB, ROOM);
+    expect(repo.ops).toEqual([
+      `user:${BOB} unbind b1`,
+      `user:${BOB} user b1 user.membership.removed`,
+      `user:${BOB} room room.member.left`,
+    ]);
+    expect(repo.rooms.get(ROOM)?.memberCount).toBe(1);
+  });
+
+  it('keeps the owner in while others are there', async () => {
+    const { repo, service } = setup();
+    seedRoom(repo, { memberCount: 2 });
+    await expect(service.leave(OWNER, ROOM)).rejects.toMatchObject({
+      code: RoomErrorCode.OWNER_CANNOT_LEAVE,
     });
   });
 

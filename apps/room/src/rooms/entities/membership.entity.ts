@@ -10,10 +10,18 @@ export class MembershipEntity {
 
   @Column('text') role: MemberRole;
 
-  /** The member's name as it was when they joined; shown in the member list. */
+  /** The member's name as it was when they joined (or their alias in the room); shown in the member list. */
   @Column('text', { name: 'display_name' }) displayName: string;
 
   @Column('timestamptz', { name: 'joined_at' }) joinedAt: Date;
+
+  @Column('timestamptz', { name: 'muted_until', nullable: true }) mutedUntil?: Date | null;
+
+  /** When the member last passed the posting check; slow mode counts from it. */
+  @Column('timestamptz', { name: 'last_posted_at', nullable: true }) lastPostedAt?: Date | null;
+
+  /** The display name is an alias chosen for this room. */
+  @Column('boolean', { default: false }) anonymous?: boolean;
 
   /** Loaded only when a query asks for it (the member's room list). */
   @ManyToOne(() => RoomEntity, { onDelete: 'CASCADE' })

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+import { FriendsController } from './friends.controller';
+
+@Module({ controllers: [FriendsController] })
+export class FriendsModule {}

@@ -1,0 +1,111 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Matches,
+  Max,
+  Min,
+} from 'class-validator';
+import {
+  INVITE_TOKEN_MAX,
+  IsWellFormedText,
+  Limits,
+  MaxCodePoints,
+  SLOW_MODE_MAX_SECONDS,
+} from '@app/contracts';
+
+export class JoinRoomDto {
+  @ApiPropertyOptional({
+    description:
+      'Token of an invite link (group rooms). Not needed with a pending invite, nor for topic rooms.',
+    maxLength: INVITE_TOKEN_MAX,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(1, INVITE_TOKEN_MAX)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'inviteToken must be base64url' })
+  inviteToken?: string;
+
+  @ApiPropertyOptional({
+    description: 'Topic rooms: a name shown in this room instead of your own',
+    maxLength: Limits.DISPLAY_NAME_MAX,
+  })
+  @IsOptional()
+  @IsString()
+  @IsWellFormedText()
+  @Matches(/\S/, { message: 'alias must not be blank' })
+  @MaxCodePoints(Limits.DISPLAY_NAME_MAX)
+  alias?: string;
+}
+
+export class RenameRoomDto {
+  @ApiProperty({ example: '새 이름', maxLength: Limits.ROOM_NAME_MAX })
+  @IsString()
+  @IsWellFormedText()
+  @Matches(/\S/, { message: 'name must not be blank' })
+  @MaxCodePoints(Limits.ROOM_NAME_MAX)
+  name: string;
+}
+
+export class RoomSettingsDto {
+  @ApiPropertyOptional({
+    description: 'Seconds between two messages of one member; 0 turns it off',
+    maximum: SLOW_MODE_MAX_SECONDS,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(SLOW_MODE_MAX_SECONDS)
+  slowModeSeconds?: number;
+
+  @ApiPropertyOptional({ description: 'Mask profanity in this room' })
+  @IsOptional()
+  @IsBoolean()
+  profanityFilter?: boolean;
+}
+
+export class InviteUserDto {
+  @ApiProperty({ format: 'uuid', description: 'The user to invite' })
+  @IsUUID('all')
+  userId: string;
+}
+
+export class CreateInviteLinkDto {
+  @ApiPropertyOptional({
+    description: 'Lifetime in seconds (default 7 days)',
+    minimum: 60,
+    maximum: 30 * 24 * 3600,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(60)
+  @Max(30 * 24 * 3600)
+  expiresInSeconds?: number;
+
+  @ApiPropertyOptional({
+    description: 'How many joins it admits (default: unlimited until it expires)',
+    minimum: 1,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(100000)
+  maxUses?: number;
+}
+
+export class MemberRoleDto {
+  @ApiProperty({ enum: ['admin', 'member'] })
+  @IsIn(['admin', 'member'])
+  role: 'admin' | 'member';
+}
+
+export class TransferOwnershipDto {
+  @ApiProperty({ format: 'uuid', description: 'The member who becomes the owner' })
+  @IsUUID('all')
+  userId: string;
+}

@@ -1,0 +1,57 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import type { ReportStatus } from '@app/contracts';
+import { ReportEntity } from './entities/report.entity';
+
+@Injectable()
+export class ModerationRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  /** One report per reporter and message: a second one answers the first. */
+  async insertReport(report: ReportEntity): Promise<ReportEntity> {
+    await this.dataSource.manager
+      .createQueryBuilder()
+      .insert()
+      .into(ReportEntity)
+      .values(report)
+      .orIgnore()
+      .execute();
+    return (
+      (await this.dataSource.manager.findOneBy(ReportEntity, {
+        roomId: report.roomId,
+        messageId: report.messageId,
+        reporterId: report.reporterId,
+      })) ?? report
+    );
+  }
+
+  listReports(roomId: string, status?: ReportStatus): Promise<ReportEntity[]> {
+    return this.dataSource.manager.find(ReportEntity, {
+      where: status ? { roomId, status } : { roomId },
+      order: { id: 'DESC' },
+      take: 200,
+    });
+  }
+
+  lockReport(manager: EntityManager, roomId: string, reportId: string): Promise<ReportEntity | null> {
+    return manager
+      .createQueryBuilder(ReportEntity, 'r')
+      .where('r.id = :reportId AND r.room_id = :roomId', { reportId, roomId })
+      .setLock('pessimistic_write')
+      .getOne();
+  }
+
+  async saveReport(manager: EntityManager, report: ReportEntity): Promise<void> {
+    await manager.update(
+      ReportEntity,
+      { id: report.id },
+      {
+        status: report.status,
+        resolution: report.resolution,
+        note: report.note,
+        resolvedBy: report.resolvedBy,
+        resolvedAt: report.resolvedAt,
+      },
+    );
+  }
+}

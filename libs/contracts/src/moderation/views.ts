@@ -1,0 +1,50 @@
+export interface BanView {
+  roomId: string;
+  userId: string;
+  bannedBy: string;
+  reason?: string;
+  createdAt: string;
+}
+
+export type ReportStatus = 'open' | 'resolved';
+export type ReportResolution = 'dismissed' | 'actioned';
+
+export interface ReportView {
+  id: string;
+  roomId: string;
+  messageId: string;
+  reporterId: string;
+  reason: string;
+  status: ReportStatus;
+  resolution?: ReportResolution;
+  note?: string;
+  resolvedBy?: string;
+  resolvedAt?: string;
+  createdAt: string;
+}
+
+export type ModerationAction =
+  | 'member.kick'
+  | 'member.ban'
+  | 'member.unban'
+  | 'member.mute'
+  | 'member.unmute'
+  | 'member.role'
+  | 'room.owner'
+  | 'room.rename'
+  | 'room.settings'
+  | 'room.image'
+  | 'report.resolve'
+  | 'message.delete';
+
+/** One line of a room's moderation audit log. */
+export interface AuditEntryView {
+  id: string;
+  roomId: string;
+  actorId: string;
+  action: ModerationAction;
+  targetUserId?: string;
+  targetMessageId?: string;
+  details?: Record<string, unknown>;
+  createdAt: string;
+}

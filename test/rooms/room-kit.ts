@@ -1,0 +1,201 @@
+import { INestApplication } from '@nestjs/common';
+import { Channel } from 'amqplib';
+import { Client } from 'pg';
+import {
+  AppendMessageCommand,
+  Commands,
+  DomainEvent,
+  gatewayQueue,
+  InviteLinkView,
+  Queues,
+  RoomView,
+  UserRole,
+} from '@app/contracts';
+import { uuidv7 } from '@app/common';
+import { AmqpConnection, CommandServer, InboxBindings, RpcClient } from '@app/messaging';
+import { startRoomService } from '../../apps/room/src';
+import { createTestDatabase, createTestVhost, eventually, Isolated } from '../support/infra';
+import { connectRpc } from '../support/rpc';
+
+export const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
+export const quiet = (ms = 200) => new Promise((r) => setTimeout(r, ms));
+
+/** A queue bound to one user's inbox, as a gateway binds it for a connected user. */
+export interface InboxProbe {
+  userId: string;
+  events: DomainEvent[];
+  types(): string[];
+  waitFor(pred: (e: DomainEvent) => boolean, timeoutMs?: number): Promise<DomainEvent>;
+}
+
+/**
+ * One room service (or several, sharing a database and a vhost) on real PostgreSQL and
+ * RabbitMQ, driven over RPC like the gateway drives it, with inbox probes standing in for
+ * connected users.
+ */
+export class RoomKit {
+  db!: Isolated;
+  vhost!: Isolated;
+  apps: INestApplication[] = [];
+  client!: { rpc: RpcClient; amqp: AmqpConnection; close(): Promise<void> };
+  private probeChannel!: Channel;
+  private pg?: Client;
+  private historyAmqp?: AmqpConnection;
+  /** What the room service asked the (stubbed) history service to append. */
+  readonly appends: AppendMessageCommand[] = [];
+
+  constructor(private readonly env: NodeJS.ProcessEnv = {}) {}
+
+  get app(): INestApplication {
+    return this.apps[0];
+  }
+
+  get rpc(): RpcClient {
+    return this.client.rpc;
+  }
+
+  async start(instances = 1, { history = true } = {}): Promise<this> {
+    [this.db, this.vhost] = await Promise.all([createTestDatabase('hc_room'), createTestVhost('hc_room')]);
+    if (history) await this.stubHistory();
+    for (let i = 0; i < instances; i++) await this.startInstance();
+    this.client = await connectRpc(this.vhost.url);
+    this.probeChannel = await this.client.amqp.createChannel();
+    return this;
+  }
+
+  async startInstance(extra: NodeJS.ProcessEnv = {}): Promise<INestApplication> {
+    const app = await startRoomService({
+      DATABASE_URL: this.db.url,
+      AMQP_URL: this.vhost.url,
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'error',
+      ...this.env,
+      ...extra,
+    });
+    this.apps.push(app);
+    return app;
+  }
+
+  /** Stands in for the history service on the broker: records appends, answers plausibly. */
+  private async stubHistory(): Promise<void> {
+    this.historyAmqp = new AmqpConnection(this.vhost.url, 'history-stub');
+    await this.historyAmqp.start();
+    const server = new CommandServer(this.historyAmqp, Queues.HISTORY_COMMANDS, 8);
+    let seq = 0;
+    server.register(Commands.HISTORY_APPEND, async (p) => {
+      const cmd = p as AppendMessageCommand;
+      const duplicate = this.appends.some(
+        (a) => a.senderId === cmd.senderId && a.clientMsgId === cmd.clientMsgId,
+      );
+      if (!duplicate) this.appends.push({ ...cmd });
+      return {
+        duplicate,
+        message: {
+          id: uuidv7(),
+          roomId: cmd.roomId,
+          seq: ++seq,
+          senderId: cmd.senderId,
+          kind: cmd.kind,
+          content: cmd.content,
+          clientMsgId: cmd.clientMsgId,
+          createdAt: new Date().toISOString(),
+        },
+      };
+    });
+    await server.start();
+  }
+
+  async stop(): Promise<void> {
+    await this.historyAmqp?.stop().catch(() => undefined);
+    await this.probeChannel?.close().catch(() => undefined);
+    await this.client?.close();
+    await this.pg?.end().catch(() => undefined);
+    for (const app of this.apps) await app.close().catch(() => undefined);
+    await Promise.all([this.db?.drop(), this.vhost?.drop()]);
+  }
+
+  /** Straight SQL on the service's database, for what the wire does not show (the outbox). */
+  async sql<T = Record<string, unknown>>(text: string, params: unknown[] = []): Promise<T[]> {
+    if (!this.pg) {
+      this.pg = new Client({ connectionString: this.db.url });
+      await this.pg.connect();
+    }
+    return (await this.pg.query(text, params)).rows as T[];
+  }
+
+  async probe(userId: string): Promise<InboxProbe> {
+    // Exclusive queues belong to their connection: declare and bind on the same one.
+    const queue = gatewayQueue(`probe-${uuidv7()}`);
+    await this.probeChannel.assertQueue(queue, { exclusive: true, autoDelete: true, durable: false });
+    await new InboxBindings(this.client.amqp).attachQueue(queue, userId);
+    const events: DomainEvent[] = [];
+    await this.probeChannel.consume(
+      queue,
+      (m) => m && events.push(JSON.parse(m.content.toString('utf8')) as DomainEvent),
+      { noAck: true },
+    );
+    return {
+      userId,
+      events,
+      types: () => events.map((e) => e.type),
+      waitFor: async (pred, timeoutMs = 5000) =>
+        (await eventually(() => events.find(pred), timeoutMs)) as DomainEvent,
+    };
+  }
+
+  createRoom(actorId: string, name = 'Lobby', actorRole?: UserRole): Promise<RoomView> {
+    return this.rpc.request(Commands.ROOM_CREATE, {
+      actorId,
+      actorName: nameOf(actorId),
+      actorRole,
+      kind: 'group',
+      name,
+    });
+  }
+
+  invite(actorId: string, roomId: string, userId: string) {
+    return this.rpc.request(Commands.ROOM_INVITE, { actorId, actorName: nameOf(actorId), roomId, userId });
+  }
+
+  link(
+    actorId: string,
+    roomId: string,
+    opts: { maxUses?: number; expiresInSeconds?: number } = {},
+  ): Promise<InviteLinkView> {
+    return this.rpc.request(Commands.ROOM_INVITE_LINK_CREATE, { actorId, roomId, ...opts });
+  }
+
+  join(
+    actorId: string,
+    roomId: string,
+    opts: { inviteToken?: string; actorRole?: UserRole; alias?: string; actorName?: string } = {},
+  ): Promise<RoomView> {
+    const { actorName = nameOf(actorId), ...rest } = opts;
+    return this.rpc.request(Commands.ROOM_JOIN, { actorId, actorName, roomId, ...rest });
+  }
+
+  /** Invite and join: the usual way into a group room. */
+  async admit(ownerId: string, roomId: string, userId: string, actorName?: string): Promise<RoomView> {
+    await this.invite(ownerId, roomId, userId);
+    return this.join(userId, roomId, { actorName });
+  }
+
+  /** A group room with an owner, an admin and a member. */
+  async cast(name = 'Cast'): Promise<{ room: RoomView; owner: string; admin: string; member: string }> {
+    const [owner, admin, member] = [uuidv7(), uuidv7(), uuidv7()];
+    const room = await this.createRoom(owner, name);
+    await this.admit(owner, room.id, admin);
+    await this.admit(owner, room.id, member);
+    await this.rpc.request(Commands.ROOM_MEMBER_ROLE_SET, {
+      actorId: owner,
+      roomId: room.id,
+      userId: admin,
+      role: 'admin',
+    });
+    return { room, owner, admin, member };
+  }
+}
+
+export function nameOf(userId: string): string {
+  return `user ${userId.slice(-4)}`;
+}
