@@ -16,8 +16,22 @@ export async function createRoomWith(
   });
   if (created.status !== 201)
     throw new Error(`create room: ${created.status} ${JSON.stringify(created.body)}`);
+  // Group rooms are joined by invite: an invite link the owner makes, used by each member.
+  const link = await api<{ token: string }>(
+    baseUrl,
+    'POST',
+    `/api/v1/rooms/${created.body.id}/invite-links`,
+    {
+      token: owner.token,
+      body: {},
+    },
+  );
+  if (link.status !== 201) throw new Error(`invite link: ${link.status} ${JSON.stringify(link.body)}`);
   for (const m of members) {
-    const joined = await api(baseUrl, 'POST', `/api/v1/rooms/${created.body.id}/join`, { token: m.token });
+    const joined = await api(baseUrl, 'POST', `/api/v1/rooms/${created.body.id}/join`, {
+      token: m.token,
+      body: { inviteToken: link.body.token },
+    });
     if (joined.status !== 200)
       throw new Error(`join ${m.username}: ${joined.status} ${JSON.stringify(joined.body)}`);
   }

@@ -19,7 +19,8 @@ import type { ErrorCode, ErrorDetail, ErrorPayload } from './errors';
 import type { DomainEvent } from './events';
 import { Limits } from './limits';
 import { IsWellFormedText, MaxCodePoints } from './validators';
-import type { MessageView } from './views';
+import type { MessageView, ReactionsView } from './views';
+import { IsReactionEmoji } from './history/emoji';
 
 /** Rooms one `sync` frame may name; a client with more sends several. */
 export const SYNC_MAX_ROOMS = 100;
@@ -31,8 +32,18 @@ export const SYNC_MAX_ROOMS = 100;
  */
 export const ClientFrames = {
   MESSAGE_SEND: 'message.send',
+  /** Change your message's text (within the edit window). Answered with `message.ack`. */
+  MESSAGE_EDIT: 'message.edit',
+  /** Delete a message (yours, or any as a moderator): a tombstone keeps its seq. `message.ack`. */
+  MESSAGE_DELETE: 'message.delete',
+  /** Add (`add: true`) or remove your reaction. Answered with `reaction.ack`. */
+  MESSAGE_REACT: 'message.react',
   /** After (re)connecting: the messages each room got since the last seq the client holds. */
   SYNC: 'sync',
+  /** This device is active (`online`) or idle/hidden (`away`). Answered only when refused. */
+  PRESENCE: 'presence',
+  /** I have read a room up to `seq`. Answered only when refused; the effect is an event. */
+  READ: 'read',
   /** I am typing (active) or stopped (not active) in a room. Answered only when refused. */
   TYPING: 'typing',
   PING: 'ping',
@@ -42,6 +53,7 @@ export type ClientFrameType = (typeof ClientFrames)[keyof typeof ClientFrames];
 export const ServerFrames = {
   HELLO: 'hello',
   MESSAGE_ACK: 'message.ack',
+  REACTION_ACK: 'reaction.ack',
   SYNC_RESULT: 'sync.result',
   PONG: 'pong',
   ERROR: 'error',
@@ -58,11 +70,41 @@ export class MessageSendFrame {
   @Matches(/^[\x21-\x7e]+$/, { message: 'clientMsgId must be printable ASCII' })
   clientMsgId: string;
   @IsOptional() @IsIn(['text']) kind?: 'text';
+  /** The message this one answers (same room). */
+  @IsOptional() @IsUUID('all') replyToId?: string;
   @IsString()
   @IsWellFormedText()
   @Matches(/\S/, { message: 'content must not be blank' })
   @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
   content: string;
+}
+
+export class MessageEditFrame {
+  @Equals(ClientFrames.MESSAGE_EDIT) type: typeof ClientFrames.MESSAGE_EDIT;
+  @IsString() @RequestId() id: string;
+  @IsUUID('all') roomId: string;
+  @IsUUID('all') messageId: string;
+  @IsString()
+  @IsWellFormedText()
+  @Matches(/\S/, { message: 'content must not be blank' })
+  @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
+  content: string;
+}
+
+export class MessageDeleteFrame {
+  @Equals(ClientFrames.MESSAGE_DELETE) type: typeof ClientFrames.MESSAGE_DELETE;
+  @IsString() @RequestId() id: string;
+  @IsUUID('all') roomId: string;
+  @IsUUID('all') messageId: string;
+}
+
+export class MessageReactFrame {
+  @Equals(ClientFrames.MESSAGE_REACT) type: typeof ClientFrames.MESSAGE_REACT;
+  @IsString() @RequestId() id: string;
+  @IsUUID('all') roomId: string;
+  @IsUUID('all') messageId: string;
+  @IsReactionEmoji() emoji: string;
+  @IsBoolean() add: boolean;
 }
 
 export class SyncCursor {
@@ -89,6 +131,19 @@ export class TypingFrame {
   @IsBoolean() active: boolean;
 }
 
+export class ReadFrame {
+  @Equals(ClientFrames.READ) type: typeof ClientFrames.READ;
+  @IsOptional() @IsString() @RequestId() id?: string;
+  @IsUUID('all') roomId: string;
+  @IsInt() @Min(0) seq: number;
+}
+
+export class PresenceFrame {
+  @Equals(ClientFrames.PRESENCE) type: typeof ClientFrames.PRESENCE;
+  @IsOptional() @IsString() @RequestId() id?: string;
+  @IsIn(['online', 'away']) status: 'online' | 'away';
+}
+
 export class PingFrame {
   @Equals(ClientFrames.PING) type: typeof ClientFrames.PING;
   @IsString() @RequestId() id: string;
@@ -96,8 +151,13 @@ export class PingFrame {
 
 export const ClientFrameClasses = {
   [ClientFrames.MESSAGE_SEND]: MessageSendFrame,
+  [ClientFrames.MESSAGE_EDIT]: MessageEditFrame,
+  [ClientFrames.MESSAGE_DELETE]: MessageDeleteFrame,
+  [ClientFrames.MESSAGE_REACT]: MessageReactFrame,
   [ClientFrames.SYNC]: SyncFrame,
   [ClientFrames.TYPING]: TypingFrame,
+  [ClientFrames.READ]: ReadFrame,
+  [ClientFrames.PRESENCE]: PresenceFrame,
   [ClientFrames.PING]: PingFrame,
 } as const;
 
@@ -110,11 +170,19 @@ export interface HelloFrame {
   heartbeatIntervalMs: number;
 }
 
+/** Your send, edit or delete took effect; `message` is the message as it now stands. */
 export interface MessageAckFrame {
   type: typeof ServerFrames.MESSAGE_ACK;
   id: string;
   message: MessageView;
+  /** True when a send's clientMsgId was already stored (nothing new was); false otherwise. */
   duplicate: boolean;
+}
+
+export interface ReactionAckFrame {
+  type: typeof ServerFrames.REACTION_ACK;
+  id: string;
+  reactions: ReactionsView;
 }
 
 /**
@@ -148,7 +216,7 @@ export interface ErrorFrame {
 
 /** Events reach the browser as they are on the broker. */
 export type ServerFrame =
-  HelloFrame | MessageAckFrame | SyncResultFrame | PongFrame | ErrorFrame | DomainEvent;
+  HelloFrame | MessageAckFrame | ReactionAckFrame | SyncResultFrame | PongFrame | ErrorFrame | DomainEvent;
 
 /** Close codes the server uses (4000-4999 are the application's range). */
 export const WsCloseCodes = {

@@ -31,9 +31,14 @@ export class AmqpConnection {
   private reconnectTimer?: NodeJS.Timeout;
   private publishSeq = 0;
 
+  /**
+   * @param prelude runs first on every (re)connect, before any registered setup: the shared
+   *   topology, so no consumer or binding ever meets an exchange that does not exist yet.
+   */
   constructor(
     private readonly url: string,
     private readonly connectionName: string,
+    private readonly prelude?: (ch: Channel) => Promise<void>,
   ) {
     this.logger = new Logger(`Amqp(${connectionName})`);
   }
@@ -162,6 +167,11 @@ export class AmqpConnection {
         if (this.model === model && !this.closing) model.close().catch(() => undefined);
       });
       this.model = model;
+      if (this.prelude) {
+        const ch = await model.createChannel();
+        await this.prelude(ch);
+        await ch.close();
+      }
       for (const setup of this.setups) await setup(model);
       this.publisher = publisher;
     } catch (err) {

@@ -6,3 +6,4 @@ export * from './command-server';
 export * from './event-publisher';
 export * from './inbox-bindings';
 export * from './messaging.module';
+export * from './event-consumer';

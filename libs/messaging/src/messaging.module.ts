@@ -15,10 +15,11 @@ import { CommandType } from '@app/contracts';
 import { AmqpConnection } from './amqp-connection';
 import { COMMAND_HANDLER } from './command-handler.decorator';
 import { CommandFn, CommandServer } from './command-server';
+import { EventConsumer } from './event-consumer';
 import { EventPublisher } from './event-publisher';
 import { InboxBindings } from './inbox-bindings';
 import { RpcClient } from './rpc-client';
-import { CommandRoutes } from './topology';
+import { CommandRoutes, declareSharedTopology } from './topology';
 
 export interface MessagingOptions {
   url: string;
@@ -44,6 +45,7 @@ class MessagingLifecycle
     private readonly discovery: DiscoveryService,
     private readonly scanner: MetadataScanner,
     private readonly reflector: Reflector,
+    private readonly eventConsumer: EventConsumer,
     @Optional() private readonly commands?: CommandServer,
   ) {}
 
@@ -75,6 +77,7 @@ class MessagingLifecycle
   }
 
   async beforeApplicationShutdown(): Promise<void> {
+    await this.eventConsumer.stop();
     await this.commands?.drain(this.options.shutdownTimeoutMs);
   }
 
@@ -90,7 +93,7 @@ export class MessagingModule {
   static forRoot(options: MessagingOptions): DynamicModule {
     const providers = [
       { provide: MESSAGING_OPTIONS, useValue: options },
-      { provide: AmqpConnection, useFactory: () => new AmqpConnection(options.url, options.connectionName) },
+      { provide: AmqpConnection, useFactory: () => new AmqpConnection(options.url, options.connectionName, declareSharedTopology) },
       {
         provide: RpcClient,
         inject: [AmqpConnection],
@@ -105,6 +108,11 @@ export class MessagingModule {
         provide: InboxBindings,
         inject: [AmqpConnection],
         useFactory: (a: AmqpConnection) => new InboxBindings(a),
+      },
+      {
+        provide: EventConsumer,
+        inject: [AmqpConnection],
+        useFactory: (a: AmqpConnection) => new EventConsumer(a),
       },
       ...(options.commandQueue
         ? [
@@ -122,7 +130,7 @@ export class MessagingModule {
       module: MessagingModule,
       imports: [DiscoveryModule],
       providers,
-      exports: [AmqpConnection, RpcClient, EventPublisher, InboxBindings],
+      exports: [AmqpConnection, RpcClient, EventPublisher, InboxBindings, EventConsumer],
     };
   }
 }

@@ -3,10 +3,15 @@ import {
   AuthCommands,
   CommandType,
   Exchanges,
+  FriendCommands,
   HistoryCommands,
   MessageCommands,
+  ModerationCommands,
+  PresenceCommands,
   Queues,
+  ReadCommands,
   RoomCommands,
+  TopicCommands,
 } from '@app/contracts';
 
 /**
@@ -18,6 +23,7 @@ export const ExchangeDeclarations = [
   { name: Exchanges.ROOM_EVENTS, type: 'topic' },
   { name: Exchanges.USER_EVENTS, type: 'topic' },
   { name: Exchanges.COMMANDS, type: 'direct' },
+  { name: Exchanges.PRESENCE, type: 'fanout' },
   { name: Exchanges.DEAD_LETTER, type: 'fanout' },
 ] as const;
 
@@ -28,7 +34,15 @@ export const ExchangeDeclarations = [
 export const CommandRoutes: Record<string, readonly CommandType[]> = {
   [Queues.AUTH_COMMANDS]: Object.values(AuthCommands),
   // The room service is the policy point for rooms and for every message operation.
-  [Queues.ROOM_COMMANDS]: [...Object.values(RoomCommands), ...Object.values(MessageCommands)],
+  [Queues.ROOM_COMMANDS]: [
+    ...Object.values(RoomCommands),
+    ...Object.values(MessageCommands),
+    ...Object.values(ReadCommands),
+    ...Object.values(PresenceCommands),
+    ...Object.values(FriendCommands),
+    ...Object.values(ModerationCommands),
+    ...Object.values(TopicCommands),
+  ],
   [Queues.HISTORY_COMMANDS]: Object.values(HistoryCommands),
 };
 
@@ -45,6 +59,27 @@ export const COMMAND_QUEUE_ARGUMENTS = {
 } as const;
 
 export const DEAD_LETTER_QUEUE_ARGUMENTS = { 'x-queue-type': 'quorum' } as const;
+
+/**
+ * Event queues a service shares between its instances (competing consumers). Like command
+ * queues: transient messages, bounded, dead-lettered when a message cannot be processed.
+ */
+export const EventQueues = [
+  {
+    name: Queues.ROOM_PRESENCE,
+    exchange: Exchanges.PRESENCE,
+    key: '',
+    // One consumer at a time (with failover): reports are applied in the order they were sent.
+    arguments: { ...COMMAND_QUEUE_ARGUMENTS, 'x-single-active-consumer': true },
+  },
+] as const;
+
+export async function declareEventQueue(ch: Channel, queue: string): Promise<void> {
+  const spec = EventQueues.find((q) => q.name === queue);
+  if (!spec) throw new Error(`${queue} is not a declared event queue`);
+  await ch.assertQueue(spec.name, { durable: true, arguments: spec.arguments });
+  await ch.bindQueue(spec.name, spec.exchange, spec.key);
+}
 
 export async function declareSharedTopology(ch: Channel): Promise<void> {
   for (const ex of ExchangeDeclarations) await ch.assertExchange(ex.name, ex.type, { durable: true });
@@ -112,6 +147,14 @@ export function buildDefinitions(vhost = '/'): Record<string, unknown> {
           arguments: {},
         })),
       ),
+      ...EventQueues.map((q) => ({
+        source: q.exchange,
+        vhost,
+        destination: q.name,
+        destination_type: 'queue',
+        routing_key: q.key,
+        arguments: {},
+      })),
       {
         source: Exchanges.DEAD_LETTER,
         vhost,

@@ -5,6 +5,8 @@ import { AccessClaims } from '@app/common';
 /** One browser tab or device: its socket, who it is, and its send budget. */
 export class ClientConnection {
   lastSeenAt = Date.now();
+  /** The client said its user is away from this device (tab hidden, idle). */
+  away = false;
   private tokens: number;
   private tokensAt = Date.now();
 

@@ -6,11 +6,16 @@ import {
   ContractValidationError,
   GatewayErrorCode,
   Limits,
+  MessageDeleteFrame,
+  MessageEditFrame,
+  MessageReactFrame,
   MessageSendFrame,
   parseContract,
   Commands,
   RealtimeEvents,
   RoomErrorCode,
+  PresenceFrame,
+  ReadFrame,
   SyncFrame,
   TypingFrame,
 } from '@app/contracts';
@@ -19,6 +24,7 @@ import { EventPublisher, RpcClient } from '@app/messaging';
 import { GatewayConfig } from '../gateway.config';
 import { ClientConnection } from './client-connection';
 import { LocalDirectory } from './local-directory';
+import { PresenceReporter } from './presence-reporter.service';
 import { ResyncService } from './resync.service';
 
 /**
@@ -33,6 +39,7 @@ export class FrameDispatcher {
     private readonly events: EventPublisher,
     private readonly directory: LocalDirectory,
     private readonly config: GatewayConfig,
+    private readonly presence: PresenceReporter,
   ) {}
 
   async handle(
@@ -101,13 +108,50 @@ export class FrameDispatcher {
         clientMsgId: frame.clientMsgId,
         kind: 'text',
         content: frame.content,
+        ...(frame.replyToId ? { replyToId: frame.replyToId } : {}),
       });
       conn.send({ type: 'message.ack', id: frame.id, message: result.message, duplicate: result.duplicate });
+      return;
+    }
+    if (frame instanceof MessageEditFrame || frame instanceof MessageDeleteFrame) {
+      const ref = { actorId: conn.userId, roomId: frame.roomId, messageId: frame.messageId };
+      const message =
+        frame instanceof MessageEditFrame
+          ? await this.rpc.request(Commands.MESSAGE_EDIT, { ...ref, content: frame.content })
+          : await this.rpc.request(Commands.MESSAGE_DELETE, ref);
+      conn.send({ type: 'message.ack', id: frame.id, message, duplicate: false });
+      return;
+    }
+    if (frame instanceof MessageReactFrame) {
+      const input = {
+        actorId: conn.userId,
+        roomId: frame.roomId,
+        messageId: frame.messageId,
+        emoji: frame.emoji,
+      };
+      const reactions = await this.rpc.request(
+        frame.add ? Commands.MESSAGE_REACTION_ADD : Commands.MESSAGE_REACTION_REMOVE,
+        input,
+      );
+      conn.send({ type: 'reaction.ack', id: frame.id, reactions });
       return;
     }
     if (frame instanceof SyncFrame) {
       const rooms = await this.resync.sync(conn.userId, frame.rooms);
       conn.send({ type: 'sync.result', id: frame.id, rooms });
+      return;
+    }
+    if (frame instanceof PresenceFrame) {
+      conn.away = frame.status === 'away';
+      this.presence.userChanged(conn.userId);
+      return;
+    }
+    if (frame instanceof ReadFrame) {
+      await this.rpc.request(Commands.READ_MARK, {
+        actorId: conn.userId,
+        roomId: frame.roomId,
+        seq: frame.seq,
+      });
       return;
     }
     if (frame instanceof TypingFrame) {

@@ -14,10 +14,12 @@ import {
   WsCloseCodes,
 } from '@app/contracts';
 import { AccessClaims, AppException, Metrics, uuidv7, verifyAccessToken } from '@app/common';
+import { RevocationService } from '../auth/revocation.service';
 import { GatewayConfig } from '../gateway.config';
 import { ClientConnection } from './client-connection';
 import { DeliveryService } from './delivery.service';
 import { FrameDispatcher } from './frame-dispatcher';
+import { PresenceReporter } from './presence-reporter.service';
 
 /**
  * The WebSocket endpoint. The access token travels in the subprotocol list (browsers cannot set
@@ -39,6 +41,8 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     private readonly adapterHost: HttpAdapterHost,
     private readonly delivery: DeliveryService,
     private readonly frames: FrameDispatcher,
+    private readonly presence: PresenceReporter,
+    private readonly revocation: RevocationService,
     metrics: Metrics,
   ) {
     this.allowedOrigins = new Set(
@@ -60,6 +64,12 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.onUpgrade(req, socket, head),
     );
+    // A revoked session loses its sockets within moments, on whichever gateway they are.
+    this.revocation.onRevoked(({ userId, sessionId }) => {
+      for (const conn of this.delivery.directory.connectionsOf(userId)) {
+        if (conn.user.sid === sessionId) conn.close(WsCloseCodes.UNAUTHORIZED, 'session revoked');
+      }
+    });
     const interval = this.config.WS_HEARTBEAT_INTERVAL_MS;
     this.heartbeat = setInterval(() => this.checkHeartbeats(interval), interval);
     this.heartbeat.unref();
@@ -113,7 +123,17 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
           : new AppException(AuthErrorCode.TOKEN_INVALID, 'Access token is not valid');
       return this.refuse(socket, 401, e.toPayload());
     }
-    this.wss?.handleUpgrade(req, socket, head, (ws) => void this.onConnection(ws, claims));
+    this.revocation.assertActive(claims).then(
+      () => this.wss?.handleUpgrade(req, socket, head, (ws) => void this.onConnection(ws, claims)),
+      (err: unknown) =>
+        this.refuse(
+          socket,
+          401,
+          err instanceof AppException
+            ? err.toPayload()
+            : { code: CommonErrorCode.INTERNAL, message: 'Internal error' },
+        ),
+    );
   }
 
   private async onConnection(ws: WebSocket, claims: AccessClaims): Promise<void> {
@@ -138,6 +158,11 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     });
     directory.addConnection(conn);
     this.connections.inc();
+    // Revoked between the upgrade check and now.
+    if (this.revocation.isRevoked(claims.sid)) {
+      conn.close(WsCloseCodes.UNAUTHORIZED, 'session revoked');
+      return;
+    }
     const attach = this.delivery.ensureAttached(conn.userId);
     ready = attach.catch(() => undefined);
     try {
@@ -147,6 +172,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       conn.close(WsCloseCodes.SERVER_ERROR, 'temporarily unavailable: retry');
       return;
     }
+    this.presence.userChanged(conn.userId);
     conn.send({
       type: 'hello',
       protocol: WS_PROTOCOL,

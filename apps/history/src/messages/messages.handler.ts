@@ -42,6 +42,7 @@ export class MessagesHandler {
       kind: cmd.kind,
       content: cmd.content,
       replyToId: cmd.replyToId,
+      effects: cmd.effects,
     });
     return { message: toMessageView(message), duplicate };
   }

@@ -18,6 +18,7 @@ export function toMessageView(m: StoredMessage): MessageView {
   if (m.deletedAt) view.deletedAt = m.deletedAt.toISOString();
   if (m.replyToId) view.replyToId = m.replyToId;
   if (m.reactions) view.reactions = m.reactions.map(toReactionView);
+  if (m.effects.length > 0 && !m.deletedAt) view.effects = m.effects;
   return view;
 }
 

@@ -20,6 +20,7 @@ const message: StoredMessage = {
   editedAt: null,
   deletedAt: null,
   replyToId: null,
+  effects: [],
 };
 const input: AppendInput = {
   roomId: message.roomId,

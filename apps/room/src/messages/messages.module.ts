@@ -1,3 +1,4 @@
+import { TextPolicy } from './text-policy';
 import { Module } from '@nestjs/common';
 import { RoomsModule } from '../rooms/rooms.module';
 import { MessagesHandler } from './messages.handler';
@@ -5,6 +6,6 @@ import { MessagesService } from './messages.service';
 
 @Module({
   imports: [RoomsModule],
-  providers: [MessagesService, MessagesHandler],
+  providers: [MessagesService, MessagesHandler, TextPolicy],
 })
 export class MessagesModule {}

@@ -18,6 +18,7 @@ import {
   SendResultView,
 } from '@app/contracts';
 import { AppException, Metrics } from '@app/common';
+import { TextPolicy } from './text-policy';
 import { RpcClient } from '@app/messaging';
 import { MembershipEntity } from '../rooms/entities/membership.entity';
 import { isManager, RoomsService } from '../rooms/rooms.service';
@@ -102,6 +103,7 @@ export class MessagesService {
   constructor(
     private readonly rooms: RoomsService,
     private readonly rpc: RpcClient,
+    private readonly text: TextPolicy,
     metrics: Metrics,
   ) {
     this.sent = metrics.counter('happychat_room_messages_sent_total', 'message.send commands by outcome', [
@@ -111,7 +113,8 @@ export class MessagesService {
 
   async send(input: SendMessageInput, correlationId?: string): Promise<SendResultView> {
     try {
-      await this.rooms.assertCanPost(input.actorId, input.roomId);
+      const posting = await this.rooms.assertCanPost(input.actorId, input.roomId);
+      const { content, effects } = this.text.apply(input.content, posting.room);
       const result = await this.rpc.request(
         Commands.HISTORY_APPEND,
         {
@@ -119,8 +122,9 @@ export class MessagesService {
           senderId: input.actorId,
           clientMsgId: input.clientMsgId,
           kind: input.kind,
-          content: input.content,
+          content,
           ...(input.replyToId ? { replyToId: input.replyToId } : {}),
+          ...(effects.length > 0 ? { effects } : {}),
         },
         { correlationId },
       );
@@ -176,10 +180,12 @@ export class MessagesService {
 
   /** Members only; history lets the author alone edit, within its edit window. */
   async edit(input: MessageRef & { content: string }, correlationId?: string): Promise<MessageView> {
-    await this.rooms.requireMember(input.actorId, input.roomId);
+    const { room } = await this.rooms.get(input.actorId, input.roomId);
+    // An edit passes the same filter as a send; effects belong to the original message.
+    const { content } = this.text.apply(input.content, room);
     return this.rpc.request(
       Commands.HISTORY_EDIT,
-      { roomId: input.roomId, messageId: input.messageId, actorId: input.actorId, content: input.content },
+      { roomId: input.roomId, messageId: input.messageId, actorId: input.actorId, content },
       { correlationId },
     );
   }

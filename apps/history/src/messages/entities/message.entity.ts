@@ -36,4 +36,6 @@ export class MessageEntity {
   @Column('timestamptz', { name: 'deleted_at', nullable: true }) deletedAt: Date | null;
 
   @Column('uuid', { name: 'reply_to_id', nullable: true }) replyToId: string | null;
+
+  @Column('text', { array: true, default: () => "'{}'" }) effects: string[];
 }

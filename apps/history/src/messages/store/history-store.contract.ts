@@ -84,6 +84,7 @@ export function describeHistoryStoreContract(name: string, factory: () => Promis
           editedAt: null,
           deletedAt: null,
           replyToId: null,
+          effects: [],
           reactions: [],
         });
         // The store's clock (the database's, for PostgreSQL) may differ a little from ours.
@@ -146,6 +147,20 @@ export function describeHistoryStoreContract(name: string, factory: () => Promis
           expect(seqs(page.messages)).toEqual(range(1, 15));
           expect(page.messages.every((m) => m.roomId === roomId)).toBe(true);
         }
+      });
+
+      it('stores the effects given at append and returns them on every read', async () => {
+        const { message } = await store.append(
+          input({ content: '생일 축하해 🎉', effects: ['balloons', 'confetti'] }),
+        );
+        expect(message.effects).toEqual(['balloons', 'confetti']);
+        const plain = await store.append(input({ roomId: message.roomId }));
+        expect(plain.message.effects).toEqual([]);
+        const { messages } = await store.page({ roomId: message.roomId, limit: 10 });
+        expect(messages.map((m) => m.effects)).toEqual([['balloons', 'confetti'], []]);
+        await expect(store.append(input({ effects: ['Not An Effect!'] }))).rejects.toMatchObject({
+          code: 'common.validation_failed',
+        });
       });
 
       it('stores every kind', async () => {

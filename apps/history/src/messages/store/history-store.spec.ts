@@ -40,6 +40,7 @@ const msg = (seq: number): StoredMessage => ({
   editedAt: null,
   deletedAt: null,
   replyToId: null,
+  effects: [],
 });
 
 describe('preparePage', () => {

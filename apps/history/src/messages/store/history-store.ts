@@ -40,6 +40,8 @@ export interface StoredMessage {
   /** Set on a tombstone: content and attachments cleared, reactions removed, seq kept. */
   deletedAt: Date | null;
   replyToId: string | null;
+  /** Special-word effects attached at send time (names like 'confetti'); [] for none. */
+  effects: string[];
   /** Most used first; undefined where a read does not load them (summaries, exports). */
   reactions?: ReactionCount[];
 }
@@ -53,6 +55,8 @@ export interface AppendInput {
   content: string;
   /** A message of the same room this one answers. */
   replyToId?: string;
+  /** Effect names to show with it (computed by the room service from the content). */
+  effects?: string[];
 }
 
 export interface AppendResult {
@@ -302,6 +306,10 @@ export function prepareAppend(input: AppendInput): AppendInput {
   }
   checkContent(input.content);
   const prepared: AppendInput = { ...input, roomId, senderId };
+  if (input.effects?.some((e) => !/^[a-z][a-z0-9_-]{0,31}$/.test(e))) {
+    throw invalid('effects', 'effect names are 1-32 lowercase letters, digits, _ or -');
+  }
+  if (!input.effects?.length) delete prepared.effects;
   const replyToId = optionalId('replyToId', input.replyToId);
   if (replyToId) prepared.replyToId = replyToId;
   else delete prepared.replyToId;

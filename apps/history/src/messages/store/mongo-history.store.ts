@@ -72,6 +72,7 @@ export interface MessageDoc {
   editedAt?: Date | null;
   deletedAt?: Date | null;
   replyToId?: string | null;
+  effects?: string[];
   /** Distinct lower-case trigrams of the content (search); absent on tombstones. */
   searchGrams?: string[];
   /** Bumped by every reaction change, so concurrent changes to one message conflict and take turns. */
@@ -166,6 +167,7 @@ function toStored(d: MessageDoc): StoredMessage {
     editedAt: d.editedAt ?? null,
     deletedAt: d.deletedAt ?? null,
     replyToId: d.replyToId ?? null,
+    effects: d.effects ?? [],
   };
 }
 
@@ -370,6 +372,7 @@ export class MongoHistoryStore implements HistoryStore, OnApplicationShutdown {
         editedAt: null,
         deletedAt: null,
         replyToId: input.replyToId ?? null,
+        effects: input.effects ?? [],
         searchGrams: searchGrams(input.content),
       };
       await this.messages.insertOne(doc, { session });

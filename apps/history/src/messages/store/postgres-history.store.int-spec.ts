@@ -71,6 +71,15 @@ describe('PostgreSQL history schema', () => {
   });
 
   it('migrates down and up again', async () => {
+    const hasEffects = async () =>
+      (
+        (await ds.query(
+          `SELECT count(*)::int AS n FROM information_schema.columns WHERE table_schema = 'history' AND table_name = 'messages' AND column_name = 'effects'`,
+        )) as Array<{ n: number }>
+      )[0].n === 1;
+    expect(await hasEffects()).toBe(true);
+    await ds.undoLastMigration({ transaction: 'each' });
+    expect(await hasEffects()).toBe(false);
     await ds.undoLastMigration({ transaction: 'each' });
     const exists = async (name: string) =>
       (
@@ -83,6 +92,7 @@ describe('PostgreSQL history schema', () => {
     expect(await runMigrations(ds, HISTORY_SCHEMA)).toEqual([
       'HistoryInit1732400000000',
       'HistoryChatLog1732500000000',
+      'MessageEffects1732600000000',
     ]);
     await expect(
       new PostgresHistoryStore(ds).latestSeq('0190f5c2-7c1a-7000-8000-000000000001'),

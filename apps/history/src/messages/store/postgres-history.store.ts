@@ -8,6 +8,7 @@ import { RoomRetentionEntity } from '../entities/room-retention.entity';
 import { RoomSequenceEntity } from '../entities/room-sequence.entity';
 import { HistoryInit1732400000000 } from '../../migrations/1732400000000-HistoryInit';
 import { HistoryChatLog1732500000000 } from '../../migrations/1732500000000-HistoryChatLog';
+import { MessageEffects1732600000000 } from '../../migrations/1732600000000-MessageEffects';
 import {
   AppendInput,
   AppendResult,
@@ -56,7 +57,11 @@ import {
 
 export const HISTORY_SCHEMA = 'history';
 export const HISTORY_ENTITIES = [MessageEntity, RoomSequenceEntity, ReactionEntity, RoomRetentionEntity];
-export const HISTORY_MIGRATIONS = [HistoryInit1732400000000, HistoryChatLog1732500000000];
+export const HISTORY_MIGRATIONS = [
+  HistoryInit1732400000000,
+  HistoryChatLog1732500000000,
+  MessageEffects1732600000000,
+];
 
 const CLIENT_KEY_CONSTRAINT = 'messages_sender_client_msg_key';
 const UNIQUE_VIOLATION = '23505';
@@ -75,7 +80,7 @@ const NEXT_SEQ_SQL = `
   RETURNING "last_seq", clock_timestamp() AS "now"`;
 
 const COLUMNS = `m."id", m."room_id", m."seq", m."sender_id", m."kind", m."content", m."client_msg_id",
-  m."created_at", m."attachments", m."edited_at", m."deleted_at", m."reply_to_id"`;
+  m."created_at", m."attachments", m."edited_at", m."deleted_at", m."reply_to_id", m."effects"`;
 const MESSAGES = `"history"."messages" m`;
 
 interface MessageRow {
@@ -91,6 +96,7 @@ interface MessageRow {
   edited_at: Date | null;
   deleted_at: Date | null;
   reply_to_id: string | null;
+  effects: string[] | null;
 }
 
 function toStored(r: MessageRow): StoredMessage {
@@ -107,6 +113,7 @@ function toStored(r: MessageRow): StoredMessage {
     editedAt: r.edited_at,
     deletedAt: r.deleted_at,
     replyToId: r.reply_to_id,
+    effects: r.effects ?? [],
   };
 }
 
@@ -164,11 +171,12 @@ export class PostgresHistoryStore implements HistoryStore {
           editedAt: null,
           deletedAt: null,
           replyToId: input.replyToId ?? null,
+          effects: input.effects ?? [],
         };
         await runner.query(
           `INSERT INTO "history"."messages"
-             ("id", "room_id", "seq", "sender_id", "kind", "content", "client_msg_id", "created_at", "reply_to_id")
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+             ("id", "room_id", "seq", "sender_id", "kind", "content", "client_msg_id", "created_at", "reply_to_id", "effects")
+           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
           [
             message.id,
             message.roomId,
@@ -179,6 +187,7 @@ export class PostgresHistoryStore implements HistoryStore {
             message.clientMsgId,
             message.createdAt,
             message.replyToId,
+            message.effects,
           ],
         );
         await runner.commitTransaction();

@@ -1,0 +1,86 @@
+import { BeforeApplicationShutdown, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { Exchanges, GatewayPresenceReport, PresenceEntry } from '@app/contracts';
+import { AmqpConnection } from '@app/messaging';
+import { GatewayConfig } from '../gateway.config';
+import { DeliveryService } from './delivery.service';
+
+type Status = 'online' | 'away';
+
+/**
+ * Tells the presence tracker who is connected here: a change as it happens, and everything
+ * every interval with a time-to-live of three intervals, so if this gateway dies its users go
+ * offline on their own. Online if any of a user's sockets here is active, away if all are away.
+ */
+@Injectable()
+export class PresenceReporter implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger('PresenceReporter');
+  private readonly reported = new Map<string, Status>();
+  private timer?: NodeJS.Timeout;
+
+  constructor(
+    private readonly config: GatewayConfig,
+    private readonly amqp: AmqpConnection,
+    private readonly delivery: DeliveryService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.timer = setInterval(() => void this.reportAll(), this.config.PRESENCE_REPORT_INTERVAL_MS);
+    this.timer.unref();
+  }
+
+  /** On the way out, everyone here goes offline at once instead of after the time-to-live. */
+  async beforeApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    this.reported.clear();
+    await this.send(true, [], []);
+  }
+
+  /** Call after a user's sockets here changed (connected, closed, went away or came back). */
+  userChanged(userId: string): void {
+    const status = this.statusOf(userId);
+    if (this.reported.get(userId) === status) return;
+    if (status === undefined) {
+      this.reported.delete(userId);
+      void this.send(false, [], [userId]);
+    } else {
+      this.reported.set(userId, status);
+      void this.send(false, [{ userId, status }], []);
+    }
+  }
+
+  private async reportAll(): Promise<void> {
+    const users: PresenceEntry[] = [];
+    for (const userId of this.delivery.directory.users()) {
+      const status = this.statusOf(userId);
+      if (status) users.push({ userId, status });
+    }
+    await this.send(true, users, []);
+  }
+
+  private statusOf(userId: string): Status | undefined {
+    let any = false;
+    for (const conn of this.delivery.directory.connectionsOf(userId)) {
+      if (!conn.away) return 'online';
+      any = true;
+    }
+    return any ? 'away' : undefined;
+  }
+
+  private async send(full: boolean, users: PresenceEntry[], gone: string[]): Promise<void> {
+    const report: GatewayPresenceReport = {
+      type: 'gateway.presence.reported',
+      v: 1,
+      gatewayId: this.delivery.instanceId,
+      full,
+      ttlMs: this.config.PRESENCE_REPORT_INTERVAL_MS * 3,
+      users,
+      gone,
+    };
+    try {
+      await this.amqp.publish(Exchanges.PRESENCE, '', report, { type: report.type, persistent: false });
+    } catch (err) {
+      // The next full report repairs whatever this one would have said.
+      this.logger.debug(`presence report not sent: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,112 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, EntityManager } from 'typeorm';
+import { GatewayPresenceReport, PresenceStatus } from '@app/contracts';
+
+export interface PresenceChange {
+  userId: string;
+  status: PresenceStatus;
+  lastSeenAt: Date;
+}
+
+/*
+ * DELETE ... RETURNING is wrapped in a CTE throughout: TypeORM's raw query() answers a bare
+ * DELETE with [rows, count] instead of the rows.
+ */
+
+/** Presence lives in two tables: live sessions per gateway (with expiry) and the announced aggregate. */
+@Injectable()
+export class PresenceRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /** Apply a gateway's report and return the users whose aggregate status changed. */
+  async applyReport(r: GatewayPresenceReport): Promise<PresenceChange[]> {
+    return this.ds.transaction(async (tx) => {
+      const affected = new Set<string>([...r.users.map((u) => u.userId), ...r.gone]);
+      if (r.full) {
+        const dropped = (await tx.query(
+          `WITH d AS (
+             DELETE FROM "room"."presence_sessions" WHERE "gateway_id" = $1 AND NOT ("user_id" = ANY($2::uuid[]))
+             RETURNING "user_id"
+           ) SELECT "user_id" FROM d`,
+          [r.gatewayId, r.users.map((u) => u.userId)],
+        )) as Array<{ user_id: string }>;
+        for (const d of dropped) affected.add(d.user_id);
+      }
+      if (r.gone.length > 0) {
+        await tx.query(
+          `DELETE FROM "room"."presence_sessions" WHERE "gateway_id" = $1 AND "user_id" = ANY($2::uuid[])`,
+          [r.gatewayId, r.gone],
+        );
+      }
+      if (r.users.length > 0) {
+        await tx.query(
+          `INSERT INTO "room"."presence_sessions" ("user_id", "gateway_id", "status", "expires_at")
+           SELECT u, $1, s, now() + make_interval(secs => $4::float8 / 1000)
+             FROM unnest($2::uuid[], $3::text[]) AS t(u, s)
+           ON CONFLICT ("user_id", "gateway_id") DO UPDATE
+             SET "status" = EXCLUDED."status", "expires_at" = EXCLUDED."expires_at"`,
+          [r.gatewayId, r.users.map((u) => u.userId), r.users.map((u) => u.status), r.ttlMs],
+        );
+      }
+      return this.recompute(tx, [...affected]);
+    });
+  }
+
+  /** Drop sessions nobody refreshed (a crashed gateway) and return the resulting changes. */
+  async expire(): Promise<PresenceChange[]> {
+    return this.ds.transaction(async (tx) => {
+      const gone = (await tx.query(
+        `WITH d AS (DELETE FROM "room"."presence_sessions" WHERE "expires_at" <= now() RETURNING "user_id")
+         SELECT "user_id" FROM d`,
+      )) as Array<{ user_id: string }>;
+      return this.recompute(tx, [...new Set(gone.map((g) => g.user_id))]);
+    });
+  }
+
+  async statuses(userIds: string[]): Promise<Map<string, { status: PresenceStatus; lastSeenAt: Date }>> {
+    if (userIds.length === 0) return new Map();
+    const rows = (await this.ds.query(
+      `SELECT "user_id", "status", "last_seen_at" FROM "room"."presence_users" WHERE "user_id" = ANY($1::uuid[])`,
+      [userIds],
+    )) as Array<{ user_id: string; status: PresenceStatus; last_seen_at: Date }>;
+    return new Map(rows.map((r) => [r.user_id, { status: r.status, lastSeenAt: r.last_seen_at }]));
+  }
+
+  /**
+   * Online if any live session is online, away if any is away, else offline. Per-user advisory
+   * locks (taken in id order, so two instances never deadlock) serialise recomputation, and the
+   * conditional upsert returns only real transitions.
+   */
+  private async recompute(tx: EntityManager, userIds: string[]): Promise<PresenceChange[]> {
+    if (userIds.length === 0) return [];
+    const ids = [...userIds].sort();
+    await tx.query(
+      `SELECT pg_advisory_xact_lock(hashtext('presence:' || u::text)) FROM unnest($1::uuid[]) AS u ORDER BY u`,
+      [ids],
+    );
+    const rows = (await tx.query(
+      `WITH live AS (
+         SELECT "user_id",
+                CASE WHEN bool_or("status" = 'online') THEN 'online' ELSE 'away' END AS status
+           FROM "room"."presence_sessions"
+          WHERE "user_id" = ANY($1::uuid[]) AND "expires_at" > now()
+          GROUP BY "user_id"
+       ), wanted AS (
+         SELECT u AS user_id, COALESCE(live.status, 'offline') AS status
+           FROM unnest($1::uuid[]) AS u LEFT JOIN live ON live.user_id = u
+       )
+       INSERT INTO "room"."presence_users" AS pu ("user_id", "status", "last_seen_at")
+       SELECT user_id, status, now() FROM wanted
+       ON CONFLICT ("user_id") DO UPDATE
+         SET "status" = EXCLUDED."status", "last_seen_at" = now()
+         WHERE pu."status" IS DISTINCT FROM EXCLUDED."status"
+       RETURNING "user_id", "status", "last_seen_at", (xmax = 0) AS inserted`,
+      [ids],
+    )) as Array<{ user_id: string; status: PresenceStatus; last_seen_at: Date; inserted: boolean }>;
+    // A user seen for the first time as offline was never announced as anything: nothing changed.
+    return rows
+      .filter((r) => !(r.inserted && r.status === 'offline'))
+      .map((r) => ({ userId: r.user_id, status: r.status, lastSeenAt: r.last_seen_at }));
+  }
+}

@@ -1,0 +1,80 @@
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { GatewayPresenceReport, PresenceEvents, PresenceView, Queues } from '@app/contracts';
+import { uuidv7 } from '@app/common';
+import { EventConsumer, EventPublisher } from '@app/messaging';
+import { RoomConfig } from '../room.config';
+import { RoomsService } from '../rooms/rooms.service';
+import { PresenceChange, PresenceRepository } from './presence.repository';
+
+/**
+ * Tracks who is online from the gateways' reports and tells each user's rooms when their
+ * status changes. Reports are consumed from one single-active-consumer queue, so they are
+ * applied in the order gateways sent them; state lives in PostgreSQL, so any instance can
+ * answer queries and take over.
+ */
+@Injectable()
+export class PresenceService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger('Presence');
+  private sweeper?: NodeJS.Timeout;
+
+  constructor(
+    private readonly repo: PresenceRepository,
+    private readonly rooms: RoomsService,
+    private readonly consumer: EventConsumer,
+    private readonly events: EventPublisher,
+    private readonly config: RoomConfig,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.consumer.subscribe({
+      queue: Queues.ROOM_PRESENCE,
+      contract: GatewayPresenceReport,
+      handle: async (report) => this.announce(await this.repo.applyReport(report)),
+    });
+    this.sweeper = setInterval(() => void this.sweep(), this.config.PRESENCE_SWEEP_INTERVAL_MS);
+    this.sweeper.unref();
+  }
+
+  onApplicationShutdown(): void {
+    clearInterval(this.sweeper);
+  }
+
+  async list(actorId: string, roomId: string): Promise<PresenceView[]> {
+    const room = await this.rooms.get(actorId, roomId);
+    const ids = room.members.map((m) => m.userId);
+    const known = await this.repo.statuses(ids);
+    return ids.map((userId) => {
+      const p = known.get(userId);
+      return p
+        ? { userId, status: p.status, lastSeenAt: p.lastSeenAt.toISOString() }
+        : { userId, status: 'offline' };
+    });
+  }
+
+  private async sweep(): Promise<void> {
+    try {
+      await this.announce(await this.repo.expire());
+    } catch (err) {
+      this.logger.warn(`presence sweep failed: ${(err as Error).message}`);
+    }
+  }
+
+  /** To every room the user is in: the members' devices show the new status. */
+  private async announce(changes: PresenceChange[]): Promise<void> {
+    for (const c of changes) {
+      const rooms = await this.rooms.listForUser(c.userId);
+      const event = {
+        type: PresenceEvents.PRESENCE_CHANGED,
+        v: 1 as const,
+        eventId: uuidv7(),
+        occurredAt: new Date().toISOString(),
+        userId: c.userId,
+        status: c.status,
+        lastSeenAt: c.lastSeenAt.toISOString(),
+      };
+      await this.events.publishUserEvent(c.userId, event);
+      for (const r of rooms)
+        await this.events.publishRoomEvent(r.room.id, c.userId, { ...event, eventId: uuidv7() });
+    }
+  }
+}

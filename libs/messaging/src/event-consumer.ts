@@ -1,0 +1,88 @@
+import { Logger } from '@nestjs/common';
+import { Channel, ConsumeMessage } from 'amqplib';
+import { Exchanges, Headers, parseContract } from '@app/contracts';
+import { AmqpConnection } from './amqp-connection';
+import { declareEventQueue, declareSharedTopology } from './topology';
+
+export interface EventSubscription<T extends object> {
+  queue: string;
+  /** The contract class every message must satisfy; anything else is dead-lettered at once. */
+  contract: new () => T;
+  handle: (message: T) => Promise<void>;
+  prefetch?: number;
+}
+
+/**
+ * Consumes a shared event queue: validate, handle (the handler commits its own work), then
+ * ack. A failure is retried once (possibly by another instance); a second failure, or a message
+ * that does not satisfy its contract, goes to the dead-letter queue with the reason, so a
+ * poison message never stalls the queue.
+ */
+export class EventConsumer {
+  private readonly logger = new Logger('EventConsumer');
+  private readonly consumers: Array<{ ch: Channel; tag: string }> = [];
+
+  constructor(private readonly amqp: AmqpConnection) {}
+
+  async subscribe<T extends object>(sub: EventSubscription<T>): Promise<void> {
+    await this.amqp.onConnect(async (model) => {
+      const ch = await model.createChannel();
+      ch.on('error', (err: Error) => this.logger.warn(`${sub.queue} channel error: ${err.message}`));
+      await declareSharedTopology(ch);
+      await declareEventQueue(ch, sub.queue);
+      await ch.prefetch(sub.prefetch ?? 32);
+      const { consumerTag } = await ch.consume(sub.queue, (msg) => msg && void this.onMessage(ch, msg, sub));
+      this.consumers.push({ ch, tag: consumerTag });
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const { ch, tag } of this.consumers.splice(0)) await ch.cancel(tag).catch(() => undefined);
+  }
+
+  private async onMessage<T extends object>(
+    ch: Channel,
+    msg: ConsumeMessage,
+    sub: EventSubscription<T>,
+  ): Promise<void> {
+    let message: T;
+    try {
+      message = parseContract(sub.contract, JSON.parse(msg.content.toString('utf8')));
+    } catch (err) {
+      this.deadLetter(ch, msg, `invalid: ${(err as Error).message}`);
+      return;
+    }
+    try {
+      await sub.handle(message);
+      safely(() => ch.ack(msg));
+    } catch (err) {
+      if (!msg.fields.redelivered) {
+        safely(() => ch.nack(msg, false, true));
+        return;
+      }
+      this.logger.error({ msg: `${sub.queue}: giving up on a message`, err: (err as Error).message });
+      this.deadLetter(ch, msg, (err as Error).message ?? 'handler failed');
+    }
+  }
+
+  private deadLetter(ch: Channel, msg: ConsumeMessage, reason: string): void {
+    void this.amqp
+      .publish(Exchanges.DEAD_LETTER, msg.fields.routingKey, msg.content, {
+        type: msg.properties.type,
+        headers: { ...msg.properties.headers, [Headers.DEATH_REASON]: reason.slice(0, 500) },
+        persistent: true,
+      })
+      .then(
+        () => safely(() => ch.ack(msg)),
+        () => safely(() => ch.nack(msg, false, false)),
+      );
+  }
+}
+
+function safely(op: () => void): void {
+  try {
+    op();
+  } catch {
+    /* channel closed: the broker requeued the message */
+  }
+}
