@@ -3,13 +3,22 @@ import { APP_FILTER } from '@nestjs/core';
 import { ObservabilityModule } from '@app/common';
 import { MessagingModule } from '@app/messaging';
 import { AccessTokenGuard } from './auth/access-token.guard';
-import { AuthController } from './auth/auth.controller';
+import { GatewayAuthModule } from './auth/auth.module';
+import { AdminModule } from './admin/admin.module';
 import { AppExceptionFilter } from './errors/app-exception.filter';
 import { GatewayConfig } from './gateway.config';
-import { MeController } from './me/me.controller';
-import { MessagesController } from './messages/messages.controller';
+import { MeModule } from './me/me.module';
+import { ExportModule } from './export/export.module';
+import { MessagesModule } from './messages/messages.module';
+import { SearchModule } from './search/search.module';
+import { PresenceController } from './presence/presence.controller';
+import { ReadsController } from './reads/reads.controller';
 import { RealtimeModule } from './realtime/realtime.module';
-import { RoomsController } from './rooms/rooms.controller';
+import { RoomsModule } from './rooms/rooms.module';
+import { ModerationModule } from './moderation/moderation.module';
+import { FriendsModule } from './friends/friends.module';
+import { TopicsModule } from './topics/topics.module';
+import { UsersModule } from './users/users.module';
 
 @Module({})
 export class GatewayAppModule {
@@ -27,8 +36,19 @@ export class GatewayAppModule {
           shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
         }),
         RealtimeModule,
+        GatewayAuthModule,
+        MeModule,
+        UsersModule,
+        AdminModule,
+        RoomsModule,
+        ModerationModule,
+        FriendsModule,
+        TopicsModule,
+        MessagesModule,
+        SearchModule,
+        ExportModule,
       ],
-      controllers: [AuthController, MeController, RoomsController, MessagesController],
+      controllers: [ReadsController, PresenceController],
       providers: [
         { provide: GatewayConfig, useValue: config },
         AccessTokenGuard,

@@ -28,6 +28,9 @@ export class GatewayConfig extends BaseConfig {
    */
   @IsInt() @Min(100) @Max(100000) RESYNC_MAX_MESSAGES: number = 1000;
 
+  /** How often this gateway reports everyone connected to it; entries live three intervals. */
+  @IsInt() @Min(1000) @Max(120000) PRESENCE_REPORT_INTERVAL_MS: number = 10000;
+
   /** A socket publishes "typing" for a room at most this often; stops always go through. */
   @IsInt() @Min(0) @Max(60000) TYPING_MIN_INTERVAL_MS: number = 2000;
 
@@ -35,4 +38,16 @@ export class GatewayConfig extends BaseConfig {
   @IsString() CORS_ORIGINS = '';
 
   @IsString() HTTP_BODY_LIMIT = '1mb';
+
+  /**
+   * How many reverse proxies stand in front of the gateway. 0: X-Forwarded-For is ignored and the
+   * client is the socket's peer. N: the address N hops back in X-Forwarded-For is the client.
+   */
+  @IsInt() @Min(0) @Max(10) TRUST_PROXY: number = 0;
+
+  /** Largest avatar upload accepted, in bytes (the auth service enforces its own copy too). */
+  @IsInt() @Min(1024) @Max(16 * 1024 * 1024) AVATAR_MAX_BYTES: number = 2 * 1024 * 1024;
+
+  /** How long a session found active by the auth service is trusted without asking again, in ms. */
+  @IsInt() @Min(0) @Max(60_000) SESSION_CHECK_TTL_MS: number = 10_000;
 }

@@ -4,10 +4,40 @@ import { DatabaseModule, ObservabilityModule } from '@app/common';
 import { MessagingModule } from '@app/messaging';
 import { MessagesModule } from './messages/messages.module';
 import { Init1732380000000 } from './migrations/1732380000000-Init';
+import { RoomsInFull1732600000000 } from './migrations/1732600000000-RoomsInFull';
+import { AuditEntryEntity } from './audit/entities/audit-entry.entity';
+import { BlockEntity } from './friends/entities/block.entity';
+import { FriendshipEntity } from './friends/entities/friendship.entity';
+import { FriendsModule } from './friends/friends.module';
+import { ReportEntity } from './moderation/entities/report.entity';
+import { ModerationModule } from './moderation/moderation.module';
+import { BanEntity } from './rooms/entities/ban.entity';
+import { InviteLinkEntity } from './rooms/entities/invite-link.entity';
+import { InviteEntity } from './rooms/entities/invite.entity';
+import { RoomImageEntity } from './rooms/entities/room-image.entity';
+import { TopicProposalEntity } from './topics/entities/topic-proposal.entity';
+import { TopicsModule } from './topics/topics.module';
+import { ReadPositions1732500000000 } from './migrations/1732500000000-ReadPositions';
+import { Presence1732500000100 } from './migrations/1732500000100-Presence';
+import { PresenceModule } from './presence/presence.module';
+import { ReadPositionEntity } from './reads/entities/read-position.entity';
+import { ReadsModule } from './reads/reads.module';
 import { RoomConfig } from './room.config';
 import { MembershipEntity } from './rooms/entities/membership.entity';
 import { RoomEntity } from './rooms/entities/room.entity';
 import { RoomsModule } from './rooms/rooms.module';
+
+const ROOMS_IN_FULL_ENTITIES = [
+  RoomImageEntity,
+  InviteEntity,
+  InviteLinkEntity,
+  BanEntity,
+  ReportEntity,
+  AuditEntryEntity,
+  FriendshipEntity,
+  BlockEntity,
+  TopicProposalEntity,
+];
 
 @Module({})
 export class RoomAppModule {
@@ -29,11 +59,21 @@ export class RoomAppModule {
         DatabaseModule.forService({
           url: config.DATABASE_URL,
           schema: 'room',
-          entities: [RoomEntity, MembershipEntity],
-          migrations: [Init1732380000000],
+          entities: [RoomEntity, MembershipEntity, ReadPositionEntity, ...ROOMS_IN_FULL_ENTITIES],
+          migrations: [
+            Init1732380000000,
+            ReadPositions1732500000000,
+            Presence1732500000100,
+            RoomsInFull1732600000000,
+          ],
         }),
         RoomsModule,
+        ModerationModule,
+        FriendsModule,
+        TopicsModule,
         MessagesModule,
+        ReadsModule,
+        PresenceModule,
       ],
       providers: [{ provide: RoomConfig, useValue: config }],
       exports: [RoomConfig],

@@ -1,3 +1,4 @@
+import 'reflect-metadata';
 import { loadConfig, runService, startService } from '@app/common';
 import { RoomAppModule } from './app.module';
 import { RoomConfig } from './room.config';

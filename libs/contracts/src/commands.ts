@@ -1,12 +1,25 @@
 import { AuthCommandClasses, AuthCommandResults, AuthCommands } from './auth/commands';
 import { HistoryCommandClasses, HistoryCommandResults, HistoryCommands } from './history/commands';
 import { MessageCommandClasses, MessageCommandResults, MessageCommands } from './messages/commands';
+import { PresenceCommandClasses, PresenceCommandResults, PresenceCommands } from './presence/presence';
+import { ReadCommandClasses, ReadCommandResults, ReadCommands } from './reads/commands';
 import { RoomCommandClasses, RoomCommandResults, RoomCommands } from './rooms/commands';
+import { FriendCommandClasses, FriendCommandResults, FriendCommands } from './friends/commands';
+import {
+  ModerationCommandClasses,
+  ModerationCommandResults,
+  ModerationCommands,
+} from './moderation/commands';
+import { TopicCommandClasses, TopicCommandResults, TopicCommands } from './topics/commands';
 
 export * from './auth/commands';
 export * from './rooms/commands';
 export * from './messages/commands';
 export * from './history/commands';
+export * from './reads/commands';
+export * from './friends/commands';
+export * from './moderation/commands';
+export * from './topics/commands';
 
 /**
  * Commands travel as RPC requests on the `happychat.commands` exchange, routed by `type`.
@@ -14,18 +27,42 @@ export * from './history/commands';
  * `actorId` is the authenticated user, filled in by the gateway from a verified token.
  * Each bounded context declares its own in `<context>/commands.ts`; this file only joins them.
  */
-export const Commands = { ...AuthCommands, ...RoomCommands, ...MessageCommands, ...HistoryCommands } as const;
+export const Commands = {
+  ...AuthCommands,
+  ...RoomCommands,
+  ...MessageCommands,
+  ...HistoryCommands,
+  ...ReadCommands,
+  ...PresenceCommands,
+  ...FriendCommands,
+  ...ModerationCommands,
+  ...TopicCommands,
+} as const;
 export type CommandType = (typeof Commands)[keyof typeof Commands];
 
 /** What each command answers with, so callers of the RPC client get typed results. */
 export interface CommandResults
-  extends AuthCommandResults, RoomCommandResults, MessageCommandResults, HistoryCommandResults {}
+  extends
+    ReadCommandResults,
+    PresenceCommandResults,
+    AuthCommandResults,
+    RoomCommandResults,
+    MessageCommandResults,
+    HistoryCommandResults,
+    FriendCommandResults,
+    ModerationCommandResults,
+    TopicCommandResults {}
 
 export const CommandClasses = {
+  ...ReadCommandClasses,
+  ...PresenceCommandClasses,
   ...AuthCommandClasses,
   ...RoomCommandClasses,
   ...MessageCommandClasses,
   ...HistoryCommandClasses,
+  ...FriendCommandClasses,
+  ...ModerationCommandClasses,
+  ...TopicCommandClasses,
 } as const;
 
 /** Payload of a command as a caller builds it: everything but the `type`/`v` envelope. */

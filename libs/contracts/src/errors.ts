@@ -21,6 +21,13 @@ export enum AuthErrorCode {
   TOKEN_INVALID = 'auth.token_invalid',
   TOKEN_EXPIRED = 'auth.token_expired',
   FORBIDDEN = 'auth.forbidden',
+  REFRESH_INVALID = 'auth.refresh_invalid',
+  REFRESH_REUSED = 'auth.refresh_reused',
+  SESSION_REVOKED = 'auth.session_revoked',
+  SESSION_NOT_FOUND = 'auth.session_not_found',
+  USER_NOT_FOUND = 'auth.user_not_found',
+  INVALID_IMAGE = 'auth.invalid_image',
+  WRONG_PASSWORD = 'auth.wrong_password',
 }
 
 export enum RoomErrorCode {
@@ -29,12 +36,57 @@ export enum RoomErrorCode {
   FORBIDDEN = 'room.forbidden',
   FULL = 'room.full',
   INVALID_NAME = 'room.invalid_name',
+  /** Group rooms are joined through a pending invite or an invite link. */
+  INVITE_REQUIRED = 'room.invite_required',
+  /** The invite link is unknown, revoked, expired, used up, or for another room. */
+  INVITE_INVALID = 'room.invite_invalid',
+  BANNED = 'room.banned',
+  MUTED = 'room.muted',
+  /** Slow mode: `details` says how many seconds to wait. */
+  SLOW_MODE = 'room.slow_mode',
+  INVALID_IMAGE = 'room.invalid_image',
+  IMAGE_TOO_LARGE = 'room.image_too_large',
+  NO_IMAGE = 'room.no_image',
+  /** Guests may only join topic rooms. */
+  GUESTS_NOT_ALLOWED = 'room.guests_not_allowed',
+  /** The owner hands the room to someone else before leaving it. */
+  OWNER_CANNOT_LEAVE = 'room.owner_cannot_leave',
+  ALREADY_MEMBER = 'room.already_member',
+  /** The user an action names is not a member of the room. */
+  TARGET_NOT_MEMBER = 'room.target_not_member',
+  PROPOSAL_NOT_FOUND = 'room.proposal_not_found',
+  PROPOSAL_DECIDED = 'room.proposal_decided',
+}
+
+export enum FriendErrorCode {
+  SELF = 'friend.self',
+  /** One side blocked the other: no request, no direct messages. */
+  BLOCKED = 'friend.blocked',
+  NO_REQUEST = 'friend.no_request',
+  NOT_FRIENDS = 'friend.not_friends',
+  ALREADY_FRIENDS = 'friend.already_friends',
+  GUESTS_NOT_ALLOWED = 'friend.guests_not_allowed',
+}
+
+export enum ModerationErrorCode {
+  REPORT_NOT_FOUND = 'moderation.report_not_found',
+  REPORT_RESOLVED = 'moderation.report_resolved',
+  NOT_BANNED = 'moderation.not_banned',
 }
 
 export enum HistoryErrorCode {
   INVALID_CURSOR = 'history.invalid_cursor',
   IDEMPOTENCY_CONFLICT = 'history.idempotency_conflict',
   MESSAGE_TOO_LARGE = 'history.message_too_large',
+  /** No such message in this room (also: a message id from another room). */
+  MESSAGE_NOT_FOUND = 'history.message_not_found',
+  /** Only the author may do this (edit; delete unless a moderator). */
+  NOT_AUTHOR = 'history.not_author',
+  EDIT_WINDOW_CLOSED = 'history.edit_window_closed',
+  /** The message is a tombstone: it cannot be edited or reacted to. */
+  MESSAGE_DELETED = 'history.message_deleted',
+  INVALID_RANGE = 'history.invalid_range',
+  TOO_MANY_REACTIONS = 'history.too_many_reactions',
 }
 
 export enum GatewayErrorCode {
@@ -44,7 +96,14 @@ export enum GatewayErrorCode {
   BINARY_NOT_SUPPORTED = 'gateway.binary_not_supported',
 }
 
-export type ErrorCode = CommonErrorCode | AuthErrorCode | RoomErrorCode | HistoryErrorCode | GatewayErrorCode;
+export type ErrorCode =
+  | CommonErrorCode
+  | AuthErrorCode
+  | RoomErrorCode
+  | HistoryErrorCode
+  | GatewayErrorCode
+  | FriendErrorCode
+  | ModerationErrorCode;
 
 export interface ErrorDetail {
   /** The field path that failed, e.g. `content` or `rooms.0.afterSeq`. */

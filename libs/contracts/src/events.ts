@@ -1,11 +1,20 @@
+import { AuthDomainEvent, AuthEvents } from './auth/events';
 import { MessageDomainEvent, MessageEvents } from './messages/events';
+import { PresenceDomainEvent, PresenceEvents } from './presence/presence';
+import { ReadDomainEvent, ReadEvents } from './reads/events';
 import { RealtimeDomainEvent, RealtimeEvents } from './realtime/events';
 import { RoomDomainEvent, RoomEvents } from './rooms/events';
+import { FriendDomainEvent, FriendEvents } from './friends/events';
+import { TopicDomainEvent, TopicEvents } from './topics/events';
 
 export * from './event-base';
+export * from './auth/events';
 export * from './messages/events';
 export * from './rooms/events';
 export * from './realtime/events';
+export * from './reads/events';
+export * from './friends/events';
+export * from './topics/events';
 
 /**
  * Events are facts, named in the past tense. Room events go to `happychat.room.events` keyed
@@ -14,10 +23,27 @@ export * from './realtime/events';
  * `eventId` (the dedupe key for at-least-once consumers). Each context declares its own in
  * `<context>/events.ts`; this file only joins them.
  */
-export const Events = { ...MessageEvents, ...RoomEvents, ...RealtimeEvents } as const;
+export const Events = {
+  ...AuthEvents,
+  ...MessageEvents,
+  ...RoomEvents,
+  ...RealtimeEvents,
+  ...ReadEvents,
+  ...PresenceEvents,
+  ...FriendEvents,
+  ...TopicEvents,
+} as const;
 export type EventType = (typeof Events)[keyof typeof Events];
 
-export type DomainEvent = MessageDomainEvent | RoomDomainEvent | RealtimeDomainEvent;
+export type DomainEvent =
+  | AuthDomainEvent
+  | MessageDomainEvent
+  | RoomDomainEvent
+  | RealtimeDomainEvent
+  | ReadDomainEvent
+  | PresenceDomainEvent
+  | FriendDomainEvent
+  | TopicDomainEvent;
 
 /** Events are produced only by our own services; consumers still check the shape they rely on. */
 export function isDomainEvent(value: unknown): value is DomainEvent {

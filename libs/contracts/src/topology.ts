@@ -9,6 +9,8 @@ export const Exchanges = {
   USER_EVENTS: 'happychat.user.events',
   /** Direct. Commands (RPC requests) keyed by the command type, e.g. `message.send`. */
   COMMANDS: 'happychat.commands',
+  /** Fanout. Gateways report who is connected to them; the presence tracker listens. */
+  PRESENCE: 'happychat.presence',
   /** Fanout. Where rejected command and event messages go, with the reason in headers. */
   DEAD_LETTER: 'happychat.dead-letter',
 } as const;
@@ -21,6 +23,8 @@ export const Queues = {
   ROOM_COMMANDS: 'happychat.room.commands',
   HISTORY_COMMANDS: 'happychat.history.commands',
   DEAD_LETTER: 'happychat.dead-letter',
+  /** Gateway presence reports, shared by the room service instances (state lives in PostgreSQL). */
+  ROOM_PRESENCE: 'happychat.room.presence',
   /** Each gateway instance owns one exclusive, transient queue. */
   GATEWAY_PREFIX: 'happychat.gateway.',
 } as const;

@@ -15,6 +15,10 @@ export interface AuthResultView {
   accessToken: string;
   /** ISO time the access token stops working. */
   expiresAt: string;
+  /** Opaque; trade it at `POST /auth/refresh` for a new pair. Each one works once. */
+  refreshToken?: string;
+  /** ISO time the refresh token stops working. */
+  refreshExpiresAt?: string;
 }
 
 export type RoomKind = 'group' | 'direct' | 'topic';
@@ -29,6 +33,22 @@ export interface RoomView {
   createdAt: string;
   /** The caller's role, when the caller is a member. */
   myRole?: MemberRole;
+  /** Where the gateway serves the room's image (changes when the image does); absent without one. */
+  imageUrl?: string;
+  settings?: RoomSettingsView;
+  /** Members the room may hold. */
+  memberCap?: number;
+  /** Topic rooms: what the room is about. */
+  description?: string;
+  /** When something was last said in the room (topic directory). */
+  lastActivityAt?: string;
+}
+
+export interface RoomSettingsView {
+  /** Minimum seconds between two messages of one member; 0 = off. Owners and admins are exempt. */
+  slowModeSeconds: number;
+  /** Whether messages in this room pass the profanity filter. */
+  profanityFilter: boolean;
 }
 
 export interface MemberView {
@@ -36,6 +56,10 @@ export interface MemberView {
   displayName: string;
   role: MemberRole;
   joinedAt: string;
+  /** Set while the member may not post. */
+  mutedUntil?: string;
+  /** The member chose a name for this room only (topic rooms). */
+  anonymous?: boolean;
 }
 
 export interface RoomDetailView extends RoomView {
@@ -50,20 +74,98 @@ export interface MessageView {
   seq: number;
   senderId: string;
   kind: MessageKind;
+  /** Empty for a deleted message (a tombstone keeps its seq). */
   content: string;
   clientMsgId: string;
   createdAt: string;
+  /** Files attached to the message; always empty until uploads exist. */
+  attachments?: AttachmentView[];
+  /** Set when the author edited the content. */
+  editedAt?: string;
+  /** Set when the message was deleted: content and attachments are cleared, seq is kept. */
+  deletedAt?: string;
+  /** The message this one answers (same room). */
+  replyToId?: string;
+  /** One entry per emoji, most used first; `me` is whether the asking user reacted with it. */
+  reactions?: ReactionView[];
+  /** Special-word effects to animate with it (e.g. `confetti`), set at send time. */
+  effects?: string[];
+}
+
+export interface AttachmentView {
+  id: string;
+  name: string;
+  mimeType: string;
+  size: number;
+}
+
+export interface ReactionView {
+  emoji: string;
+  count: number;
+  me: boolean;
 }
 
 export interface MessagePageView {
   /** Always in ascending seq order. */
   messages: MessageView[];
-  /** More messages exist beyond this page in the direction asked. */
+  /** More messages exist beyond this page in the direction asked (around: in either direction). */
   hasMore: boolean;
+  /** Paging around a message: whether older / newer messages exist beyond this page. */
+  hasMoreBefore?: boolean;
+  hasMoreAfter?: boolean;
+}
+
+/** Search hits, newest first; pass `nextBeforeId` as `beforeId` for the next page. */
+export interface MessageSearchView {
+  messages: MessageView[];
+  hasMore: boolean;
+  nextBeforeId?: string;
+}
+
+/** The reactions of one message after a change. */
+export interface ReactionsView {
+  roomId: string;
+  messageId: string;
+  reactions: ReactionView[];
+}
+
+/** A room's position and last visible message: chat-list previews and unread counts (lastSeq − last read). */
+export interface RoomSummaryView {
+  roomId: string;
+  /** 0 when nothing was ever said; deleted messages keep their seq, so this counts them. */
+  lastSeq: number;
+  /** The newest message that is not deleted, if any is left. */
+  lastMessage?: MessageView;
+}
+
+export interface RoomSummariesView {
+  rooms: RoomSummaryView[];
+}
+
+/** What an export names its room by (the original spec's session_info.json). */
+export interface ExportInfoView {
+  roomId: string;
+  roomName: string;
+  creatorId: string;
+}
+
+/** A room's retention override; null = the global policy applies, 0 = keep forever. */
+export interface RetentionView {
+  roomId: string;
+  days: number | null;
 }
 
 export interface SendResultView {
   message: MessageView;
   /** True when this clientMsgId was seen before: nothing new was stored. */
   duplicate: boolean;
+}
+
+/** How far one member has read one room. */
+export interface ReadPositionView {
+  roomId: string;
+  userId: string;
+  /** 0 when they have read nothing. */
+  lastReadSeq: number;
+  updatedAt: string;
 }

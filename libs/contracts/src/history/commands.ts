@@ -68,6 +68,12 @@ export class AppendMessageCommand {
   @IsString() @IsWellFormedText() @MaxCodePoints(Limits.MESSAGE_MAX_CHARS) content: string;
   /** Must name a message of the same room (history.message_not_found otherwise). */
   @IsOptional() @IsId() replyToId?: string;
+  /** Special-word effects the room service attached (e.g. `confetti`). */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(8)
+  @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { each: true, message: 'effect names are lowercase words' })
+  effects?: string[];
 }
 
 /**
