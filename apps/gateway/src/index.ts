@@ -2,11 +2,12 @@ import { INestApplication, RequestMethod } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { API_PREFIX } from '@app/contracts';
-import { loadConfig, startService } from '@app/common';
+import { loadConfig, startService, Metrics } from '@app/common';
 import { GatewayAppModule } from './app.module';
 import { strictValidationPipe } from './errors/validation.pipe';
 import { GatewayConfig } from './gateway.config';
 import { buildOpenApi } from './openapi';
+import { requestContext } from './observability/request-context.middleware';
 import { securityHeaders, serveWebClient } from './web/web-client';
 
 /** `/api/v1` for the API; health and metrics stay at the root, where probes and scrapers look. */
@@ -23,6 +24,7 @@ export function applyApiPrefix(app: INestApplication): void {
 export function configureGateway(app: INestApplication, config: GatewayConfig): void {
   const http = app as NestExpressApplication;
   http.disable('x-powered-by');
+  http.use(requestContext(http.get(Metrics)));
   http.use(securityHeaders);
   http.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT });
   const origins = config.CORS_ORIGINS.split(',')

@@ -10,3 +10,4 @@ export * from './observability/metrics';
 export * from './observability/observability.module';
 export * from './bootstrap/start-service';
 export * from './auth/access-token';
+export * from './context/request-context';

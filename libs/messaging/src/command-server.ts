@@ -10,6 +10,9 @@ import {
   RpcReply,
 } from '@app/contracts';
 import { AppException, toErrorPayload } from '@app/common/errors/app.exception';
+import { runWithContext } from '@app/common/context/request-context';
+import type { Metrics } from '@app/common/observability/metrics';
+import type { Counter, Histogram } from 'prom-client';
 import { AmqpConnection } from './amqp-connection';
 import { declareCommandQueue, declareSharedTopology } from './topology';
 
@@ -42,11 +45,24 @@ export class CommandServer {
   private draining = false;
   private idleWaiters: Array<() => void> = [];
 
+  private readonly handled?: Counter<string>;
+  private readonly duration?: Histogram<string>;
+
   constructor(
     private readonly amqp: AmqpConnection,
     private readonly queue: string,
     private readonly prefetch: number,
-  ) {}
+    metrics?: Metrics,
+  ) {
+    this.handled = metrics?.counter('happychat_commands_total', 'Commands handled, by command and outcome', [
+      'command',
+      'outcome',
+    ]);
+    this.duration = metrics?.histogram('happychat_command_seconds', 'Time to handle a command', ['command']);
+    metrics?.gaugeFn('happychat_commands_in_flight', 'Commands being handled now', [], (set) =>
+      set({}, this.inFlight),
+    );
+  }
 
   register(type: CommandType, fn: CommandFn): void {
     if (this.handlers.has(type)) throw new Error(`Two handlers for ${type}`);
@@ -80,8 +96,9 @@ export class CommandServer {
 
   private async onMessage(ch: Channel, msg: ConsumeMessage): Promise<void> {
     this.inFlight++;
+    const correlationId = msg.properties.headers?.[Headers.CORRELATION_ID] as string | undefined;
     try {
-      await this.process(ch, msg);
+      await runWithContext(correlationId, () => this.process(ch, msg));
     } finally {
       if (--this.inFlight === 0) for (const w of this.idleWaiters.splice(0)) w();
     }
@@ -91,6 +108,7 @@ export class CommandServer {
     const type = String(msg.properties.type ?? msg.fields.routingKey);
     const correlationId = msg.properties.headers?.[Headers.CORRELATION_ID] as string | undefined;
     let reply: RpcReply<unknown>;
+    const stop = this.duration?.startTimer({ command: type });
     try {
       const handler = this.handlers.get(type);
       const cls = (CommandClasses as Record<string, new () => object>)[type];
@@ -103,8 +121,10 @@ export class CommandServer {
       }
       const payload = parseContract(cls, plain);
       reply = { ok: true, result: await handler(payload, { correlationId }) };
+      this.handled?.inc({ command: type, outcome: 'ok' });
     } catch (err) {
       const payload = toErrorPayload(err);
+      this.handled?.inc({ command: type, outcome: payload.code });
       if (payload.code === CommonErrorCode.INTERNAL) {
         this.logger.error(
           { msg: `${type} failed`, correlationId, err: (err as Error)?.message },
@@ -119,6 +139,7 @@ export class CommandServer {
       }
       reply = { ok: false, error: payload };
     }
+    stop?.();
     settle(() => {
       if (msg.properties.replyTo) {
         ch.sendToQueue(msg.properties.replyTo, Buffer.from(JSON.stringify(reply)), {

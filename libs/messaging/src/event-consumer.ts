@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { Channel, ConsumeMessage } from 'amqplib';
 import { Exchanges, Headers, parseContract } from '@app/contracts';
+import { runWithContext } from '@app/common/context/request-context';
 import { AmqpConnection } from './amqp-connection';
 import { declareEventQueue, declareSharedTopology } from './topology';
 
@@ -53,7 +54,9 @@ export class EventConsumer {
       return;
     }
     try {
-      await sub.handle(message);
+      await runWithContext(msg.properties.headers?.[Headers.CORRELATION_ID] as string | undefined, () =>
+        sub.handle(message),
+      );
       safely(() => ch.ack(msg));
     } catch (err) {
       if (!msg.fields.redelivered) {

@@ -1,4 +1,5 @@
-import { DomainEvent, Exchanges, RoutingKeys } from '@app/contracts';
+import { DomainEvent, Exchanges, Headers, RoutingKeys } from '@app/contracts';
+import { currentCorrelationId } from '@app/common/context/request-context';
 import { AmqpConnection } from './amqp-connection';
 
 /**
@@ -18,10 +19,12 @@ export class EventPublisher {
   }
 
   private async send(exchange: string, key: string, event: DomainEvent): Promise<void> {
+    const correlationId = currentCorrelationId();
     await this.amqp.publish(exchange, key, event, {
       type: event.type,
       messageId: event.eventId,
       persistent: false,
+      ...(correlationId ? { headers: { [Headers.CORRELATION_ID]: correlationId } } : {}),
     });
   }
 }

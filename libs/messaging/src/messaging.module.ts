@@ -12,6 +12,7 @@ import {
 } from '@nestjs/common';
 import { DiscoveryModule, DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { CommandType } from '@app/contracts';
+import { Metrics } from '@app/common/observability/metrics';
 import { AmqpConnection } from './amqp-connection';
 import { COMMAND_HANDLER } from './command-handler.decorator';
 import { CommandFn, CommandServer } from './command-server';
@@ -47,9 +48,11 @@ class MessagingLifecycle
     private readonly reflector: Reflector,
     private readonly eventConsumer: EventConsumer,
     @Optional() private readonly commands?: CommandServer,
+    @Optional() private readonly metrics?: Metrics,
   ) {}
 
   async onModuleInit(): Promise<void> {
+    this.registerBrokerGauges();
     await this.amqp.start();
     await this.rpc.start();
   }
@@ -76,6 +79,32 @@ class MessagingLifecycle
     await this.commands.start();
   }
 
+  /** Read at scrape time: whether the broker is reachable, and this service's queue as the broker sees it. */
+  private registerBrokerGauges(): void {
+    if (!this.metrics) return;
+    this.metrics.gaugeFn('happychat_broker_connected', '1 when connected to RabbitMQ', [], (set) =>
+      set({}, this.amqp.connected ? 1 : 0),
+    );
+    const queue = this.options.commandQueue;
+    if (!queue) return;
+    this.metrics.gaugeFn(
+      'happychat_queue_depth',
+      'Messages waiting in a queue this service consumes, and its consumers',
+      ['queue', 'what'],
+      async (set) => {
+        if (!this.amqp.connected) return;
+        const ch = await this.amqp.createChannel();
+        try {
+          const q = await ch.checkQueue(queue);
+          set({ queue, what: 'messages' }, q.messageCount);
+          set({ queue, what: 'consumers' }, q.consumerCount);
+        } finally {
+          await ch.close().catch(() => undefined);
+        }
+      },
+    );
+  }
+
   async beforeApplicationShutdown(): Promise<void> {
     await this.eventConsumer.stop();
     await this.commands?.drain(this.options.shutdownTimeoutMs);
@@ -93,11 +122,14 @@ export class MessagingModule {
   static forRoot(options: MessagingOptions): DynamicModule {
     const providers = [
       { provide: MESSAGING_OPTIONS, useValue: options },
-      { provide: AmqpConnection, useFactory: () => new AmqpConnection(options.url, options.connectionName, declareSharedTopology) },
+      {
+        provide: AmqpConnection,
+        useFactory: () => new AmqpConnection(options.url, options.connectionName, declareSharedTopology),
+      },
       {
         provide: RpcClient,
-        inject: [AmqpConnection],
-        useFactory: (a: AmqpConnection) => new RpcClient(a, options.rpcTimeoutMs),
+        inject: [AmqpConnection, { token: Metrics, optional: true }],
+        useFactory: (a: AmqpConnection, m?: Metrics) => new RpcClient(a, options.rpcTimeoutMs, m),
       },
       {
         provide: EventPublisher,
@@ -118,9 +150,9 @@ export class MessagingModule {
         ? [
             {
               provide: CommandServer,
-              inject: [AmqpConnection],
-              useFactory: (a: AmqpConnection) =>
-                new CommandServer(a, options.commandQueue as string, options.prefetch),
+              inject: [AmqpConnection, { token: Metrics, optional: true }],
+              useFactory: (a: AmqpConnection, m?: Metrics) =>
+                new CommandServer(a, options.commandQueue as string, options.prefetch, m),
             },
           ]
         : []),

@@ -10,6 +10,9 @@ import {
   RpcReply,
 } from '@app/contracts';
 import { AppException } from '@app/common/errors/app.exception';
+import { currentCorrelationId } from '@app/common/context/request-context';
+import type { Metrics } from '@app/common/observability/metrics';
+import type { Histogram } from 'prom-client';
 import { uuidv7 } from '@app/common/ids/uuidv7';
 import { AmqpConnection } from './amqp-connection';
 
@@ -36,10 +39,18 @@ export class RpcClient {
   private channel?: Channel;
   private readonly pending = new Map<string, Pending>();
 
+  private readonly latency?: Histogram<string>;
+
   constructor(
     private readonly amqp: AmqpConnection,
     private readonly defaultTimeoutMs: number,
-  ) {}
+    metrics?: Metrics,
+  ) {
+    this.latency = metrics?.histogram('happychat_rpc_seconds', 'RPC round trips by command and outcome', [
+      'command',
+      'outcome',
+    ]);
+  }
 
   async start(): Promise<void> {
     await this.amqp.onConnect(async (model) => {
@@ -99,9 +110,20 @@ export class RpcClient {
       persistent: false,
       expiration: String(timeoutMs),
       contentType: 'application/json',
-      headers: { [Headers.CORRELATION_ID]: options.correlationId ?? correlationId },
+      headers: { [Headers.CORRELATION_ID]: options.correlationId ?? currentCorrelationId() ?? correlationId },
     });
-    return result;
+    if (!this.latency) return result;
+    const stop = this.latency.startTimer({ command: type });
+    return result.then(
+      (v) => {
+        stop({ outcome: 'ok' });
+        return v;
+      },
+      (err: unknown) => {
+        stop({ outcome: (err as { code?: string })?.code ?? 'error' });
+        throw err;
+      },
+    );
   }
 
   stop(): void {

@@ -19,7 +19,8 @@ import {
   SyncFrame,
   TypingFrame,
 } from '@app/contracts';
-import { toErrorPayload, uuidv7 } from '@app/common';
+import { Metrics, toErrorPayload, uuidv7 } from '@app/common';
+import type { Counter } from 'prom-client';
 import { EventPublisher, RpcClient } from '@app/messaging';
 import { GatewayConfig } from '../gateway.config';
 import { ClientConnection } from './client-connection';
@@ -40,7 +41,12 @@ export class FrameDispatcher {
     private readonly directory: LocalDirectory,
     private readonly config: GatewayConfig,
     private readonly presence: PresenceReporter,
-  ) {}
+    metrics: Metrics,
+  ) {
+    this.frameCount = metrics.counter('happychat_gateway_frames_total', 'Client frames by type', ['type']);
+  }
+
+  private readonly frameCount: Counter<string>;
 
   async handle(
     conn: ClientConnection,
@@ -79,6 +85,7 @@ export class FrameDispatcher {
         : undefined;
     const cls =
       typeof type === 'string' ? (ClientFrameClasses as Record<string, new () => object>)[type] : undefined;
+    this.frameCount.inc({ type: cls ? (type as string) : 'unknown' });
     if (!cls) {
       conn.sendError({
         id,

@@ -13,7 +13,7 @@ import {
   WS_TOKEN_PROTOCOL_PREFIX,
   WsCloseCodes,
 } from '@app/contracts';
-import { AccessClaims, AppException, Metrics, uuidv7, verifyAccessToken } from '@app/common';
+import { AccessClaims, AppException, Metrics, uuidv7, verifyAccessToken, runWithContext } from '@app/common';
 import { RevocationService } from '../auth/revocation.service';
 import { GatewayConfig } from '../gateway.config';
 import { ClientConnection } from './client-connection';
@@ -35,6 +35,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
   private accepting = true;
   private readonly allowedOrigins: Set<string>;
   private readonly connections;
+  private readonly closes;
 
   constructor(
     private readonly config: GatewayConfig,
@@ -51,6 +52,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
         .filter(Boolean),
     );
     this.connections = metrics.gauge('happychat_gateway_connections', 'Open WebSocket connections');
+    this.closes = metrics.counter('happychat_gateway_closes_total', 'WebSocket closes by code', ['code']);
   }
 
   onApplicationBootstrap(): void {
@@ -147,11 +149,15 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     let ready: Promise<void> = Promise.resolve();
     ws.on('message', (data, isBinary) => {
       conn.lastSeenAt = Date.now();
-      ready = ready.then(() => this.frames.handle(conn, data as Buffer, isBinary)).catch(() => undefined);
+      // Each frame is its own piece of work with its own correlation id.
+      ready = ready
+        .then(() => runWithContext(undefined, () => this.frames.handle(conn, data as Buffer, isBinary)))
+        .catch(() => undefined);
     });
     ws.on('pong', () => (conn.lastSeenAt = Date.now()));
     ws.on('error', (err) => this.logger.debug(`socket ${conn.id}: ${err.message}`));
-    ws.on('close', () => {
+    ws.on('close', (code) => {
+      this.closes.inc({ code: String(code) });
       this.connections.dec();
       if (directory.removeConnection(conn))
         void this.delivery.detachIfIdle(conn.userId).catch(() => undefined);

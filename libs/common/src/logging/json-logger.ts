@@ -1,4 +1,5 @@
 import { LoggerService } from '@nestjs/common';
+import { currentCorrelationId } from '../context/request-context';
 
 const LEVELS = { debug: 10, verbose: 10, log: 20, info: 20, warn: 30, error: 40, fatal: 50 } as const;
 type Level = keyof typeof LEVELS;
@@ -36,6 +37,8 @@ export class JsonLogger implements LoggerService {
   private write(level: Level, message: unknown, rest: unknown[]): void {
     if (LEVELS[level] < this.min) return;
     const entry: Record<string, unknown> = { time: new Date().toISOString(), level, service: this.service };
+    const correlationId = currentCorrelationId();
+    if (correlationId) entry.correlationId = correlationId;
     // Nest passes the context name last; an Error or a stack string may come before it.
     const context = rest.length > 0 && typeof rest[rest.length - 1] === 'string' ? rest.pop() : undefined;
     if (context) entry.context = context;

@@ -27,6 +27,29 @@ export class Metrics {
     );
   }
 
+  /** A gauge read at scrape time (e.g. a queue's depth); a failing read leaves the last value. */
+  gaugeFn(
+    name: string,
+    help: string,
+    labelNames: string[],
+    read: (set: (labels: Record<string, string>, v: number) => void) => Promise<void> | void,
+  ): void {
+    if (this.registry.getSingleMetric(name)) return;
+    new Gauge({
+      name,
+      help,
+      labelNames,
+      registers: [this.registry],
+      async collect() {
+        try {
+          await read((labels, v) => this.set(labels, v));
+        } catch {
+          /* keep the last value */
+        }
+      },
+    });
+  }
+
   histogram(name: string, help: string, labelNames: string[] = [], buckets?: number[]): Histogram<string> {
     return (
       (this.registry.getSingleMetric(name) as Histogram<string>) ??
