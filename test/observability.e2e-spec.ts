@@ -48,7 +48,7 @@ describe('observability: correlation ids and metrics', () => {
       expect(res.status).toBe(201);
       expect(res.headers.get('x-request-id')).toBe('req-abc-123');
       const event = await eventually(() => seen.find((e) => e.type === 'message.created'));
-      expect(event.correlationId).toBe('req-abc-123');
+      expect(event?.correlationId).toBe('req-abc-123');
       const generated = await api(sys.baseUrl, 'GET', '/api/v1/rooms', {
         token: alice.token,
         headers: { 'x-request-id': 'not {an} id' },

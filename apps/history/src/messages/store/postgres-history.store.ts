@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { HistoryLimits, MessageKind } from '@app/contracts';
-import { uuidv7 } from '@app/common';
 import { MessageEntity } from '../entities/message.entity';
 import { ReactionEntity } from '../entities/reaction.entity';
 import { RoomRetentionEntity } from '../entities/room-retention.entity';
@@ -74,10 +73,29 @@ const RETENTION_LOCK = 'happychat.history.retention';
  * proceed; a rollback restores last_seq, so a failed append leaves no gap. The timestamp is read
  * while the lock is held, so created_at never goes backwards within a room.
  */
-const NEXT_SEQ_SQL = `
-  INSERT INTO "history"."room_sequences" ("room_id", "last_seq") VALUES ($1, 1)
-  ON CONFLICT ("room_id") DO UPDATE SET "last_seq" = "room_sequences"."last_seq" + 1
-  RETURNING "last_seq", clock_timestamp() AS "now"`;
+const APPEND_SQL = `
+  WITH next AS (
+    INSERT INTO "history"."room_sequences" AS rs ("room_id", "last_seq")
+    SELECT $1, 1
+     WHERE NOT EXISTS (SELECT 1 FROM "history"."messages" WHERE "sender_id" = $2 AND "client_msg_id" = $5)
+    ON CONFLICT ("room_id") DO UPDATE SET "last_seq" = rs."last_seq" + 1
+    RETURNING "last_seq", clock_timestamp() AS now
+  ), stamped AS (
+    SELECT "last_seq", now,
+           -- UUIDv7 (RFC 9562): 48-bit Unix ms, version 7, 12 bits of sub-millisecond time, then
+           -- random bits with the RFC variant (from gen_random_uuid). Taken under the room lock,
+           -- so ids rise with seq across every instance.
+           encode(overlay(uuid_send(gen_random_uuid()) PLACING int8send(
+             (floor(extract(epoch FROM now) * 1000)::bigint << 16)
+             | 28672
+             | floor((floor(extract(epoch FROM now) * 1000000)::bigint % 1000) * 4096 / 1000)::bigint
+           ) FROM 1 FOR 8), 'hex')::uuid AS id
+      FROM next
+  )
+  INSERT INTO "history"."messages"
+    ("id", "room_id", "seq", "sender_id", "kind", "content", "client_msg_id", "created_at", "reply_to_id", "effects")
+  SELECT id, $1, "last_seq", $2, $3, $4, $5, now, $6, $7 FROM stamped
+  RETURNING "id", "seq", "created_at"`;
 
 const COLUMNS = `m."id", m."room_id", m."seq", m."sender_id", m."kind", m."content", m."client_msg_id",
   m."created_at", m."attachments", m."edited_at", m."deleted_at", m."reply_to_id", m."effects"`;
@@ -143,65 +161,58 @@ export class PostgresHistoryStore implements HistoryStore {
 
   constructor(private readonly dataSource: DataSource) {}
 
+  /**
+   * One autocommit statement per new message (see APPEND_SQL), so the room's sequence row is
+   * locked only for that statement, not across client round trips. A retry is answered by the
+   * lookup before it; a retry racing its original loses on the unique key, and its failed
+   * statement gives its seq back.
+   */
   async append(raw: AppendInput): Promise<AppendResult> {
     const input = prepareAppend(raw);
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     let existing: StoredMessage | null;
     try {
-      await runner.startTransaction('READ COMMITTED');
       existing = await this.findByClientKey(runner, input.senderId, input.clientMsgId);
       if (!existing) {
         if (input.replyToId && !(await this.findInRoom(runner, input.roomId, input.replyToId))) {
           throw messageNotFound('replyToId');
         }
-        const [next] = await rows<{ last_seq: string; now: Date }>(runner, NEXT_SEQ_SQL, [input.roomId]);
-        const message: StoredMessage = {
-          // Made while the room lock is held, so ids rise with seq (within this process; across
-          // processes they are ordered to the millisecond).
-          id: uuidv7(),
-          roomId: input.roomId,
-          seq: Number(next.last_seq),
-          senderId: input.senderId,
-          kind: input.kind,
-          content: input.content,
-          clientMsgId: input.clientMsgId,
-          createdAt: next.now,
-          attachments: [],
-          editedAt: null,
-          deletedAt: null,
-          replyToId: input.replyToId ?? null,
-          effects: input.effects ?? [],
-        };
-        await runner.query(
-          `INSERT INTO "history"."messages"
-             ("id", "room_id", "seq", "sender_id", "kind", "content", "client_msg_id", "created_at", "reply_to_id", "effects")
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
-          [
-            message.id,
-            message.roomId,
-            message.seq,
-            message.senderId,
-            message.kind,
-            message.content,
-            message.clientMsgId,
-            message.createdAt,
-            message.replyToId,
-            message.effects,
-          ],
-        );
-        await runner.commitTransaction();
-        return { message: { ...message, reactions: [] }, duplicate: false };
+        try {
+          const [row] = await rows<{ id: string; seq: string; created_at: Date }>(runner, APPEND_SQL, [
+            input.roomId,
+            input.senderId,
+            input.kind,
+            input.content,
+            input.clientMsgId,
+            input.replyToId ?? null,
+            input.effects ?? [],
+          ]);
+          if (row) {
+            const message: StoredMessage = {
+              id: row.id,
+              roomId: input.roomId,
+              seq: Number(row.seq),
+              senderId: input.senderId,
+              kind: input.kind,
+              content: input.content,
+              clientMsgId: input.clientMsgId,
+              createdAt: row.created_at,
+              attachments: [],
+              editedAt: null,
+              deletedAt: null,
+              replyToId: input.replyToId ?? null,
+              effects: input.effects ?? [],
+            };
+            return { message: { ...message, reactions: [] }, duplicate: false };
+          }
+        } catch (err) {
+          if (!isClientKeyViolation(err)) throw err;
+        }
+        // Stored by a racing retry between our lookup and our statement: answer with the winner.
+        existing = await this.findByClientKey(runner, input.senderId, input.clientMsgId);
+        if (!existing) throw new Error('append lost a race but found no winner');
       }
-      await runner.commitTransaction();
-    } catch (err) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction().catch(() => undefined);
-      // Another caller stored the same key after our lookup. Our rollback gave the seq back.
-      if (!isClientKeyViolation(err)) throw err;
-      // Read the winner on the connection we already hold: asking the pool for a second one here
-      // deadlocks once every pooled connection is a loser waiting in this branch.
-      existing = await this.findByClientKey(runner, input.senderId, input.clientMsgId);
-      if (!existing) throw err;
     } finally {
       await runner.release();
     }
