@@ -77,6 +77,8 @@ export class ScaleOut {
       ARGON2_MEMORY_KIB: '1024',
       ARGON2_ITERATIONS: '1',
       LOG_LEVEL: 'warn',
+      SEND_RATE_PER_SECOND: '10000',
+      SEND_BURST: '100000',
       ...overrides,
     };
     const proc = spawn(process.execPath, ['scripts/scale-out.mjs'], {

@@ -69,6 +69,8 @@ export class RoomKit {
       AMQP_URL: this.vhost.url,
       HTTP_PORT: '0',
       LOG_LEVEL: 'error',
+      SEND_RATE_PER_SECOND: '10000',
+      SEND_BURST: '100000',
       ...this.env,
       ...extra,
     });

@@ -32,6 +32,9 @@ export async function startSystem(overrides: NodeJS.ProcessEnv = {}): Promise<Ru
     ARGON2_MEMORY_KIB: '1024',
     ARGON2_ITERATIONS: '1',
     MONGO_URL: '',
+    // Tests send in bursts; the per-user anti-abuse limit has its own test that sets it.
+    SEND_RATE_PER_SECOND: '10000',
+    SEND_BURST: '100000',
     ...overrides,
   };
   const started: INestApplication[] = [];

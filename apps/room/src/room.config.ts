@@ -14,6 +14,10 @@ export class RoomConfig extends BaseConfig {
   // (ts-jest isolatedModules); turning env strings into numbers relies on it.
   @IsInt() @Min(0) @Max(65535) override HTTP_PORT: number = 3002;
 
+  /** Messages a user may send per second, over all devices (sustained), and in a burst. */
+  @IsInt() @Min(1) @Max(10000) SEND_RATE_PER_SECOND: number = 10;
+  @IsInt() @Min(1) @Max(100000) SEND_BURST: number = 30;
+
   /** More words to mask in rooms with the profanity filter on (comma separated; see libs/text). */
   @IsString() PROFANITY_EXTRA_WORDS: string = '';
 

@@ -156,6 +156,8 @@ describe('room service: messages (real PostgreSQL + RabbitMQ, history stubbed on
       AMQP_URL: vhost.url,
       HTTP_PORT: '0',
       LOG_LEVEL: 'warn',
+      SEND_RATE_PER_SECOND: '10000',
+      SEND_BURST: '100000',
     });
     client = await connectRpc(vhost.url);
     rpc = client.rpc;

@@ -1,3 +1,4 @@
+import { SendRateLimiter } from './send-rate';
 import { TextPolicy } from './text-policy';
 import { Module } from '@nestjs/common';
 import { RoomsModule } from '../rooms/rooms.module';
@@ -6,6 +7,6 @@ import { MessagesService } from './messages.service';
 
 @Module({
   imports: [RoomsModule],
-  providers: [MessagesService, MessagesHandler, TextPolicy],
+  providers: [MessagesService, MessagesHandler, TextPolicy, SendRateLimiter],
 })
 export class MessagesModule {}

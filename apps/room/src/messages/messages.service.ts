@@ -18,6 +18,7 @@ import {
   SendResultView,
 } from '@app/contracts';
 import { AppException, Metrics } from '@app/common';
+import { SendRateLimiter } from './send-rate';
 import { TextPolicy } from './text-policy';
 import { RpcClient } from '@app/messaging';
 import { MembershipEntity } from '../rooms/entities/membership.entity';
@@ -104,6 +105,7 @@ export class MessagesService {
     private readonly rooms: RoomsService,
     private readonly rpc: RpcClient,
     private readonly text: TextPolicy,
+    private readonly rate: SendRateLimiter,
     metrics: Metrics,
   ) {
     this.sent = metrics.counter('happychat_room_messages_sent_total', 'message.send commands by outcome', [
@@ -113,6 +115,7 @@ export class MessagesService {
 
   async send(input: SendMessageInput, correlationId?: string): Promise<SendResultView> {
     try {
+      this.rate.take(input.actorId);
       const posting = await this.rooms.assertCanPost(input.actorId, input.roomId);
       const { content, effects } = this.text.apply(input.content, posting.room);
       const result = await this.rpc.request(
