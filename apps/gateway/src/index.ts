@@ -4,6 +4,7 @@ import { SwaggerModule } from '@nestjs/swagger';
 import { API_PREFIX } from '@app/contracts';
 import { loadConfig, startService, Metrics } from '@app/common';
 import { GatewayAppModule } from './app.module';
+import { refuseDeepJson } from './errors/json-depth';
 import { strictValidationPipe } from './errors/validation.pipe';
 import { GatewayConfig } from './gateway.config';
 import { buildOpenApi } from './openapi';
@@ -26,7 +27,7 @@ export function configureGateway(app: INestApplication, config: GatewayConfig): 
   http.disable('x-powered-by');
   http.use(requestContext(http.get(Metrics)));
   http.use(securityHeaders);
-  http.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT });
+  http.useBodyParser('json', { limit: config.HTTP_BODY_LIMIT, verify: refuseDeepJson });
   const origins = config.CORS_ORIGINS.split(',')
     .map((s) => s.trim())
     .filter(Boolean);

@@ -7,6 +7,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsObject,
   IsOptional,
   IsString,
   IsUUID,
@@ -119,6 +120,7 @@ export class SyncFrame {
   @IsArray()
   @ArrayMinSize(1)
   @ArrayMaxSize(SYNC_MAX_ROOMS)
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => SyncCursor)
   rooms: SyncCursor[];

@@ -112,11 +112,16 @@ export class CommandServer {
     try {
       const handler = this.handlers.get(type);
       const cls = (CommandClasses as Record<string, new () => object>)[type];
-      if (!handler || !cls) throw new AppException(CommonErrorCode.NOT_FOUND, `Unknown command ${type}`);
+      if (!handler || !cls) {
+        // No caller of ours sends these: keep a copy for whoever has to find out who did.
+        this.deadLetter(msg, `Unknown command ${type.slice(0, 100)}`);
+        throw new AppException(CommonErrorCode.NOT_FOUND, `Unknown command ${type}`);
+      }
       let plain: unknown;
       try {
         plain = JSON.parse(msg.content.toString('utf8'));
       } catch {
+        this.deadLetter(msg, 'Command body is not JSON');
         throw new AppException(CommonErrorCode.VALIDATION_FAILED, 'Command body is not JSON');
       }
       const payload = parseContract(cls, plain);

@@ -23,6 +23,7 @@ import { Metrics, toErrorPayload, uuidv7 } from '@app/common';
 import type { Counter } from 'prom-client';
 import { EventPublisher, RpcClient } from '@app/messaging';
 import { GatewayConfig } from '../gateway.config';
+import { refuseDeepJson } from '../errors/json-depth';
 import { ClientConnection } from './client-connection';
 import { LocalDirectory } from './local-directory';
 import { PresenceReporter } from './presence-reporter.service';
@@ -66,6 +67,7 @@ export class FrameDispatcher {
       : Buffer.from(data as ArrayBuffer).toString('utf8');
     let frame: unknown;
     try {
+      refuseDeepJson(null, null, Buffer.from(text));
       frame = JSON.parse(text);
     } catch {
       conn.sendError({ code: GatewayErrorCode.MALFORMED_FRAME, message: 'Frame is not valid JSON' });
@@ -84,7 +86,9 @@ export class FrameDispatcher {
         ? rawId
         : undefined;
     const cls =
-      typeof type === 'string' ? (ClientFrameClasses as Record<string, new () => object>)[type] : undefined;
+      typeof type === 'string' && Object.hasOwn(ClientFrameClasses, type)
+        ? (ClientFrameClasses as Record<string, new () => object>)[type]
+        : undefined;
     this.frameCount.inc({ type: cls ? (type as string) : 'unknown' });
     if (!cls) {
       conn.sendError({
