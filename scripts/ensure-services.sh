@@ -96,6 +96,14 @@ else
   log "chromium installed: $(/usr/bin/chromium --version 2>/dev/null || echo unknown version)"
 fi
 
+# Korean and emoji glyphs, so the browser tests' screenshots (docs/screenshots) show real text.
+if [ -f /usr/share/fonts/truetype/nanum/NanumGothic.ttf ] && [ -f /usr/share/fonts/truetype/noto/NotoColorEmoji.ttf ]; then
+  log "Korean and emoji fonts already installed"
+else
+  log "installing fonts-nanum and fonts-noto-color-emoji (apt-get)"
+  apt_install --no-install-recommends fonts-nanum fonts-noto-color-emoji
+fi
+
 if [ -x /usr/sbin/nginx ]; then
   log "nginx already installed"
 else

@@ -1,12 +1,14 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium, signUp, until } from '../support/browser';
+import { api } from '../support/http';
 import { startSystem, RunningSystem } from '../support/system';
 
 const SHOTS = resolve(__dirname, '../../test-results/screenshots');
+const WEB_DIST = resolve(__dirname, '../../dist/web');
 
-/** Two people, two browser contexts, one message each way, seen live: the product as used. */
+/** Two people, two browser contexts, an invite link, one message each way, seen live. */
 describe('browser: two people chat live', () => {
   let sys: RunningSystem;
   let browser: Browser;
@@ -14,7 +16,7 @@ describe('browser: two people chat live', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    sys = await startSystem({ WEB_DIST_DIR: resolve(__dirname, '../../dist/web') });
+    sys = await startSystem({ WEB_DIST_DIR: WEB_DIST });
     browser = await launchChromium();
   }, 60_000);
 
@@ -30,7 +32,18 @@ describe('browser: two people chat live', () => {
     return ctx.newPage();
   };
 
-  it('Alice and 민수 register, meet in a room and talk both ways', async () => {
+  it('the bundle carries no server-side validation code (only types and constants from contracts)', () => {
+    const maps = readdirSync(join(WEB_DIST, 'assets')).filter((f) => f.endsWith('.js.map'));
+    expect(maps.length).toBeGreaterThan(0);
+    for (const f of maps) {
+      const { sources } = JSON.parse(readFileSync(join(WEB_DIST, 'assets', f), 'utf8')) as {
+        sources: string[];
+      };
+      expect(sources.filter((s) => /class-validator|class-transformer|reflect-metadata/.test(s))).toEqual([]);
+    }
+  });
+
+  it('Alice creates a room and an invite link, 민수 pastes it, and they talk both ways', async () => {
     const alice = await newPage();
     const minsu = await newPage(375, 740);
 
@@ -39,11 +52,21 @@ describe('browser: two people chat live', () => {
     await alice.getByTestId('room-create-submit').click();
     await until(() => alice.getByTestId('room-title').innerText(), '행복한 채팅');
     const roomId = (await alice.getByTestId('room-id').getAttribute('title')) ?? '';
-
     expect(roomId).toMatch(/^[0-9a-f-]{36}$/);
 
+    // Group rooms are joined by invitation: the owner makes a link from the room header.
+    await alice.getByTestId('invite-open').click();
+    await alice.getByTestId('invite-link-create').click();
+    const link = await alice.getByTestId('invite-link-value').inputValue();
+    expect(link).toMatch(new RegExp(`^${sys.baseUrl}/#/join/${roomId}\\?token=[A-Za-z0-9_-]{20,}$`));
+    await alice.keyboard.press('Escape');
+
     await signUp(minsu, sys.baseUrl, 'minsu', '민수');
+    // Without the token, a group room stays closed.
     await minsu.getByTestId('room-join-id').fill(roomId);
+    await minsu.getByTestId('room-join-submit').click();
+    await minsu.getByRole('alert').filter({ hasText: '초대' }).waitFor();
+    await minsu.getByTestId('room-join-id').fill(link);
     await minsu.getByTestId('room-join-submit').click();
     await until(() => minsu.getByTestId('room-title').innerText(), '행복한 채팅');
 
@@ -70,8 +93,21 @@ describe('browser: two people chat live', () => {
         .evaluateAll((els) => els.map((e) => e.getAttribute('data-seq')));
       expect(seqs).toEqual(['1', '2']);
     }
+    // Alice sees 민수 read her message (a read receipt), 민수 sees Alice online in the member list.
+    await until(() => alice.getByTestId('read-receipt').getAttribute('data-count'), '1');
 
     await alice.screenshot({ path: join(SHOTS, 'chat-desktop.png') });
     await minsu.screenshot({ path: join(SHOTS, 'chat-phone.png') });
+
+    // Logging out revokes the session on the server and returns to the login screen.
+    await minsu.getByRole('link', { name: '뒤로' }).click();
+    const { accessToken } = JSON.parse(
+      (await minsu.evaluate<string | null>("localStorage.getItem('happychat.session')")) ?? '{}',
+    ) as { accessToken: string };
+    await minsu.getByTestId('logout').click();
+    await minsu.getByTestId('auth-username').waitFor();
+    expect(await minsu.evaluate<string | null>("localStorage.getItem('happychat.session')")).toBeNull();
+    const after = await api<{ code: string }>(sys.baseUrl, 'GET', '/api/v1/me', { token: accessToken });
+    expect([after.status, after.body.code]).toEqual([401, 'auth.session_revoked']);
   });
 });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import { Browser, chromium, Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -39,6 +40,16 @@ export async function signUp(
   await page.getByTestId('me-name').waitFor();
 }
 
+/** Log in through the form as a user registered with the standard test password. */
+export async function logIn(page: Page, baseUrl: string, username: string, path = '/'): Promise<void> {
+  await page.goto(`${baseUrl}${path}`);
+  await page.getByTestId('auth-username').fill(username);
+  await page.getByTestId('auth-password').fill('correct horse battery staple');
+  await page.getByTestId('auth-submit').click();
+  // Attached, not visible: on a phone an open room hides the sidebar that holds the name.
+  await page.getByTestId('me-name').waitFor({ state: 'attached' });
+}
+
 /** Wait until `read` returns `expected` (compared as JSON), or fail saying what was last seen. */
 export async function until<T>(read: () => Promise<T>, expected: T, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -49,4 +60,52 @@ export async function until<T>(read: () => Promise<T>, expected: T, timeoutMs = 
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`expected ${JSON.stringify(expected)}, last saw ${JSON.stringify(last)}`);
+}
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(buf: Buffer): number {
+  let c = 0xffffffff;
+  for (const byte of buf) c = CRC_TABLE[(c ^ byte) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A small real PNG (a soft two-colour disc) for avatar uploads, made without an image library. */
+export function makePng(size: number, from: [number, number, number], to: [number, number, number]): Buffer {
+  const raw = Buffer.alloc((size * 3 + 1) * size);
+  for (let y = 0; y < size; y++) {
+    raw[y * (size * 3 + 1)] = 0; // filter: none
+    for (let x = 0; x < size; x++) {
+      const d = Math.hypot(x - size / 2, y - size / 2) / (size / 2);
+      const t = Math.min(1, (x + y) / (2 * size));
+      const px = y * (size * 3 + 1) + 1 + x * 3;
+      for (let i = 0; i < 3; i++) {
+        const v = from[i] + (to[i] - from[i]) * t;
+        raw[px + i] = Math.round(d < 0.62 ? 255 - (255 - v) * 0.25 : v);
+      }
+    }
+  }
+  const chunk = (type: string, data: Buffer) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(size, 0);
+  ihdr.writeUInt32BE(size, 4);
+  ihdr.writeUInt8(8, 8); // bit depth
+  ihdr.writeUInt8(2, 9); // colour type: RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(raw)),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
 }

@@ -1,9 +1,9 @@
 import { Limits } from '@app/contracts/limits';
 import { useState, type FormEvent } from 'react';
-import { errorMessage } from '../api/http';
+import { errorText, t } from '../lib/i18n';
 import { useRoute } from '../lib/route';
 import { useApp } from '../state/app';
-import { login, register } from '../state/session-actions';
+import { enterAsGuest, login, register } from '../state/session-actions';
 
 type Mode = 'login' | 'register';
 
@@ -18,25 +18,29 @@ export function AuthScreen() {
   const route = useRoute();
   const registering = mode === 'register';
 
+  async function run(action: () => Promise<void>) {
+    setError(null);
+    setBusy(true);
+    try {
+      await action();
+    } catch (err) {
+      setError(errorText(err));
+      setBusy(false);
+    }
+  }
+
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     if (busy) return;
     if (!username.trim() || !password) {
-      setError('Enter your username and password.');
+      setError(t('auth.missing'));
       return;
     }
-    setError(null);
-    setBusy(true);
-    try {
-      if (registering) {
-        await register({ username: username.trim(), password, displayName: displayName.trim() || undefined });
-      } else {
-        await login(username.trim(), password);
-      }
-    } catch (err) {
-      setError(errorMessage(err));
-      setBusy(false);
-    }
+    await run(() =>
+      registering
+        ? register({ username: username.trim(), password, displayName: displayName.trim() || undefined })
+        : login(username.trim(), password),
+    );
   }
 
   function toggle() {
@@ -50,23 +54,23 @@ export function AuthScreen() {
         <div className="auth-brand">
           <img src="/icon.svg" alt="" width={56} height={56} />
           <h1>Happy Chat</h1>
-          <p className="muted">{registering ? 'Create your account · 회원가입' : 'Welcome back · 로그인'}</p>
+          <p className="muted">{registering ? t('auth.registerTitle') : t('auth.loginTitle')}</p>
         </div>
 
         {route.name === 'join' && (
           <p className="auth-note" role="status">
-            You have been invited to a room. {registering ? 'Sign up' : 'Log in'} to join it.
+            {t('auth.invited')}
           </p>
         )}
         {signedOutReason && !error && (
-          <p className="auth-note" role="status">
+          <p className="auth-note" role="status" data-testid="signed-out-reason">
             {signedOutReason}
           </p>
         )}
 
         <form onSubmit={onSubmit} noValidate>
           <label className="field">
-            <span>Username</span>
+            <span>{t('auth.username')}</span>
             <input
               data-testid="auth-username"
               name="username"
@@ -84,7 +88,7 @@ export function AuthScreen() {
           {registering && (
             <label className="field">
               <span>
-                Display name <span className="muted">(optional)</span>
+                {t('auth.displayName')} <span className="muted">{t('common.optional')}</span>
               </span>
               <input
                 data-testid="auth-displayname"
@@ -93,13 +97,13 @@ export function AuthScreen() {
                 maxLength={Limits.DISPLAY_NAME_MAX}
                 value={displayName}
                 onChange={(e) => setDisplayName(e.target.value)}
-                placeholder="How others see you"
+                placeholder={t('auth.displayNameHint')}
               />
             </label>
           )}
 
           <label className="field">
-            <span>Password</span>
+            <span>{t('auth.password')}</span>
             <input
               data-testid="auth-password"
               name="password"
@@ -113,7 +117,7 @@ export function AuthScreen() {
             />
             {registering && (
               <small id="password-hint" className="muted">
-                At least {Limits.PASSWORD_MIN} characters.
+                {t('auth.passwordHint', { n: Limits.PASSWORD_MIN })}
               </small>
             )}
           </label>
@@ -130,15 +134,28 @@ export function AuthScreen() {
             data-testid="auth-submit"
             disabled={busy}
           >
-            {busy ? 'Please wait…' : registering ? 'Create account' : 'Log in'}
+            {busy ? t('common.wait') : registering ? t('auth.createAccount') : t('auth.login')}
           </button>
         </form>
 
         <p className="auth-switch">
-          {registering ? 'Already have an account?' : 'New to Happy Chat?'}{' '}
+          {registering ? t('auth.haveAccount') : t('auth.newHere')}{' '}
           <button type="button" className="link-button" data-testid="auth-toggle" onClick={toggle}>
-            {registering ? 'Log in' : 'Sign up'}
+            {registering ? t('auth.login') : t('auth.signup')}
           </button>
+        </p>
+        <p className="auth-switch">
+          <button
+            type="button"
+            className="link-button"
+            data-testid="auth-guest"
+            disabled={busy}
+            onClick={() => void run(enterAsGuest)}
+          >
+            {t('auth.guest')}
+          </button>
+          <br />
+          <small className="muted">{t('auth.guestHint')}</small>
         </p>
       </div>
     </main>

@@ -1,22 +1,47 @@
-import type { CSSProperties } from 'react';
+import { useState, type CSSProperties } from 'react';
+import { avatarUrl } from '../api/endpoints';
 import { hueOf, initials } from '../lib/format';
 
 interface Props {
   id: string;
   name: string;
-  size?: 'sm' | 'md' | 'lg';
+  size?: 'xs' | 'sm' | 'md' | 'lg' | 'xl';
   square?: boolean;
+  /** Try the user's uploaded picture (falls back to the initial when there is none). */
+  photo?: boolean;
+  /** Changes when the picture does. */
+  version?: number | string;
+  /** An explicit image (a room image, a local preview). */
+  src?: string;
 }
 
-/** A coloured initial; the colour is stable per id. */
-export function Avatar({ id, name, size = 'md', square = false }: Props) {
+/** Users known to have no picture this page load: asked once, not on every render. */
+const noPhoto = new Set<string>();
+
+/** A picture when there is one, else a coloured initial; the colour is stable per id. */
+export function Avatar({ id, name, size = 'md', square = false, photo = false, version, src }: Props) {
+  const url = src ?? (photo ? avatarUrl(id, version) : undefined);
+  const [failed, setFailed] = useState(false);
+  const showImage = url && !failed && !(photo && !src && noPhoto.has(`${id}:${version ?? ''}`));
   return (
     <span
       className={`avatar avatar-${size}${square ? ' avatar-square' : ''}`}
       style={{ '--hue': hueOf(id) } as CSSProperties}
       aria-hidden="true"
     >
+      {/* The initial stays underneath: it shows while the picture loads, and if there is none. */}
       {initials(name)}
+      {showImage && (
+        <img
+          src={url}
+          alt=""
+          loading="lazy"
+          onError={() => {
+            if (photo && !src) noPhoto.add(`${id}:${version ?? ''}`);
+            setFailed(true);
+          }}
+        />
+      )}
     </span>
   );
 }

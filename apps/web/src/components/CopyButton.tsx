@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { copyText } from '../lib/clipboard';
+import { t } from '../lib/i18n';
 
 interface Props {
   text: string;
@@ -11,8 +12,8 @@ export function CopyButton({ text, label, testId }: Props) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (state === 'idle') return;
-    const t = window.setTimeout(() => setState('idle'), 1800);
-    return () => window.clearTimeout(t);
+    const timer = window.setTimeout(() => setState('idle'), 1800);
+    return () => window.clearTimeout(timer);
   }, [state]);
 
   return (
@@ -23,7 +24,7 @@ export function CopyButton({ text, label, testId }: Props) {
       onClick={async () => setState((await copyText(text)) ? 'copied' : 'failed')}
     >
       <span aria-live="polite">
-        {state === 'copied' ? 'Copied!' : state === 'failed' ? 'Copy failed' : label}
+        {state === 'copied' ? t('common.copied') : state === 'failed' ? t('common.copyFailed') : label}
       </span>
     </button>
   );

@@ -1,6 +1,6 @@
 import { Limits } from '@app/contracts/limits';
 import { useId, useState, type FormEvent } from 'react';
-import { errorMessage } from '../api/http';
+import { errorText, t } from '../lib/i18n';
 import { navigate } from '../lib/route';
 import { createRoom } from '../state/rooms';
 
@@ -21,7 +21,7 @@ export function CreateRoomForm() {
       setName('');
       navigate({ name: 'room', roomId: room.id });
     } catch (err) {
-      setError(errorMessage(err));
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }
@@ -29,12 +29,12 @@ export function CreateRoomForm() {
 
   return (
     <form className="inline-form" onSubmit={onSubmit}>
-      <label htmlFor={`${id}-name`}>New room</label>
+      <label htmlFor={`${id}-name`}>{t('room.new')}</label>
       <div className="inline-form-row">
         <input
           id={`${id}-name`}
           data-testid="room-create-name"
-          placeholder="Room name"
+          placeholder={t('room.namePlaceholder')}
           maxLength={Limits.ROOM_NAME_MAX}
           value={name}
           onChange={(e) => setName(e.target.value)}
@@ -47,7 +47,7 @@ export function CreateRoomForm() {
           data-testid="room-create-submit"
           disabled={busy || !name.trim()}
         >
-          {busy ? '…' : 'Create'}
+          {busy ? '…' : t('room.create')}
         </button>
       </div>
       {error && (

@@ -1,32 +1,37 @@
 import { useId, useState, type FormEvent } from 'react';
-import { errorMessage } from '../api/http';
-import { extractRoomId } from '../lib/ids';
-import { navigate } from '../lib/route';
+import { errorText, t } from '../lib/i18n';
+import { navigate, parseInvite } from '../lib/route';
 import { joinRoom } from '../state/rooms';
 
-/** Accepts a room id or a whole invite link. */
+/**
+ * Join with an invite link (`…/#/join/<room>?token=…`), or a room id plus the link's token. A room
+ * id alone accepts a pending invite (or joins a topic room).
+ */
 export function JoinRoomForm() {
   const id = useId();
   const [value, setValue] = useState('');
+  const [token, setToken] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
+  const parsed = parseInvite(value);
+  const needsToken = !!parsed && !parsed.token;
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     if (!value.trim() || busy) return;
-    const roomId = extractRoomId(value);
-    if (!roomId) {
-      setError('That does not look like a room ID.');
+    if (!parsed) {
+      setError(t('join.badLink'));
       return;
     }
     setBusy(true);
     setError(null);
     try {
-      await joinRoom(roomId);
+      await joinRoom(parsed.roomId, parsed.token ?? (token.trim() || undefined));
       setValue('');
-      navigate({ name: 'room', roomId });
+      setToken('');
+      navigate({ name: 'room', roomId: parsed.roomId });
     } catch (err) {
-      setError(errorMessage(err));
+      setError(errorText(err));
     } finally {
       setBusy(false);
     }
@@ -34,12 +39,12 @@ export function JoinRoomForm() {
 
   return (
     <form className="inline-form" onSubmit={onSubmit}>
-      <label htmlFor={`${id}-room`}>Join by room ID</label>
+      <label htmlFor={`${id}-room`}>{t('join.label')}</label>
       <div className="inline-form-row">
         <input
           id={`${id}-room`}
           data-testid="room-join-id"
-          placeholder="Room ID or invite link"
+          placeholder={t('join.placeholder')}
           value={value}
           onChange={(e) => {
             setValue(e.target.value);
@@ -56,9 +61,25 @@ export function JoinRoomForm() {
           data-testid="room-join-submit"
           disabled={busy || !value.trim()}
         >
-          {busy ? '…' : 'Join'}
+          {busy ? '…' : t('join.submit')}
         </button>
       </div>
+      {needsToken && (
+        <div className="inline-form-row">
+          <label htmlFor={`${id}-token`} className="sr-only">
+            {t('join.token')}
+          </label>
+          <input
+            id={`${id}-token`}
+            data-testid="room-join-token"
+            placeholder={t('join.tokenPlaceholder')}
+            value={token}
+            onChange={(e) => setToken(e.target.value)}
+            autoComplete="off"
+            spellCheck={false}
+          />
+        </div>
+      )}
       {error && (
         <p className="form-error small" id={`${id}-err`} role="alert">
           {error}

@@ -1,9 +1,13 @@
+import type { MessageView } from '@app/contracts/views';
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { formatDay } from '../lib/format';
 import { buildRows, toDisplay } from '../lib/grouping';
+import { t } from '../lib/i18n';
 import { useApp } from '../state/app';
 import { loadOlder } from '../state/messages';
-import { MessageItem } from './MessageItem';
+import { leftBottom, sawBottom } from '../state/reads';
+import { MessageItem, type Receipt, type ReplyInfo } from './MessageItem';
+import { RichText } from './RichText';
 
 const NEAR_BOTTOM_PX = 80;
 const LOAD_OLDER_PX = 240;
@@ -17,9 +21,18 @@ interface ScrollMemory {
   lastKey: string | null;
 }
 
+function lastStoredSeq(messages: MessageView[] | undefined): number {
+  return messages?.length ? messages[messages.length - 1].seq : 0;
+}
+
 export function MessageList({ roomId }: { roomId: string }) {
   const timeline = useApp((s) => s.timelines[roomId]);
   const members = useApp((s) => s.members[roomId]);
+  const names = useApp((s) => s.names);
+  const reads = useApp((s) => s.reads[roomId]);
+  const kind = useApp((s) => s.rooms[roomId]?.room.kind);
+  const myRole = useApp((s) => s.rooms[roomId]?.room.myRole);
+  const lastReadSeq = useApp((s) => s.rooms[roomId]?.lastReadSeq);
   const myId = useApp((s) => s.session?.user.id ?? '');
   const scroller = useRef<HTMLDivElement>(null);
   const memory = useRef<ScrollMemory>({
@@ -30,14 +43,57 @@ export function MessageList({ roomId }: { roomId: string }) {
     lastKey: null,
   });
   const [unseenBelow, setUnseenBelow] = useState(false);
+  // Where I had read to when the room opened: the "new messages" divider stays there.
+  const [dividerSeq, setDividerSeq] = useState<number | undefined>(undefined);
+  useEffect(() => {
+    if (dividerSeq === undefined && lastReadSeq !== undefined && timeline?.status === 'ready') {
+      setDividerSeq(lastReadSeq < lastStoredSeq(timeline.messages) ? lastReadSeq : Number.POSITIVE_INFINITY);
+    }
+  }, [dividerSeq, lastReadSeq, timeline]);
+
+  const nameOf = useCallback(
+    (id: string) => members?.[id]?.displayName ?? names[id] ?? (members ? t('common.unknownUser') : '…'),
+    [members, names],
+  );
 
   const rows = useMemo(
-    () => (timeline ? buildRows(toDisplay(timeline.messages, timeline.pending, myId), myId) : []),
-    [timeline, myId],
+    () =>
+      timeline
+        ? buildRows(
+            toDisplay(timeline.messages, timeline.pending, myId),
+            myId,
+            dividerSeq === Number.POSITIVE_INFINITY ? undefined : dividerSeq,
+          )
+        : [],
+    [timeline, myId, dividerSeq],
   );
+  const byId = useMemo(() => {
+    const map = new Map<string, MessageView>();
+    for (const m of timeline?.messages ?? []) map.set(m.id, m);
+    return map;
+  }, [timeline]);
+
+  // Read receipts under my newest stored message.
+  const receipt = useMemo((): { seq: number; receipt: Receipt } | null => {
+    const msgs = timeline?.messages ?? [];
+    let mine: MessageView | undefined;
+    for (let i = msgs.length - 1; i >= 0; i--) {
+      if (msgs[i].senderId === myId && msgs[i].kind !== 'system' && !msgs[i].deletedAt) {
+        mine = msgs[i];
+        break;
+      }
+    }
+    if (!mine || !reads) return null;
+    const readers = Object.entries(reads)
+      .filter(([id, seq]) => id !== myId && seq >= (mine as MessageView).seq)
+      .map(([id]) => ({ id, name: nameOf(id) }));
+    return { seq: mine.seq, receipt: { count: readers.length, readers, direct: kind === 'direct' } };
+  }, [timeline, reads, myId, kind, nameOf]);
+
   const status = timeline?.status ?? 'loading';
   const hasMoreOlder = timeline?.hasMoreOlder ?? false;
   const loadingOlder = timeline?.loadingOlder ?? false;
+  const newestSeq = lastStoredSeq(timeline?.messages);
 
   const remember = useCallback(() => {
     const el = scroller.current;
@@ -53,6 +109,13 @@ export function MessageList({ roomId }: { roomId: string }) {
       }
     }
   }, []);
+
+  /** At the bottom of a loaded room, in a visible tab: it counts as read (debounced in state/reads). */
+  const reportBottom = useCallback(() => {
+    if (status !== 'ready') return;
+    if (memory.current.atBottom) sawBottom(roomId, newestSeq);
+    else leftBottom(roomId);
+  }, [roomId, newestSeq, status]);
 
   const maybeLoadOlder = useCallback(() => {
     const el = scroller.current;
@@ -78,7 +141,10 @@ export function MessageList({ roomId }: { roomId: string }) {
 
     if (!m.initialized) {
       if (rows.length) {
-        setTop(el.scrollHeight);
+        const divider = el.querySelector<HTMLElement>('[data-testid="new-divider"]');
+        // Opening with unread messages: start at the divider if they do not all fit.
+        if (divider && el.scrollHeight - divider.offsetTop > el.clientHeight) setTop(divider.offsetTop - 40);
+        else setTop(el.scrollHeight);
         m.initialized = true;
       }
     } else if (m.atBottom || ownNew) {
@@ -92,6 +158,23 @@ export function MessageList({ roomId }: { roomId: string }) {
     m.lastKey = lastKey;
     remember();
   });
+
+  useEffect(() => {
+    reportBottom();
+  }, [reportBottom, rows]);
+
+  useEffect(() => {
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') reportBottom();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    window.addEventListener('focus', onVisible);
+    return () => {
+      document.removeEventListener('visibilitychange', onVisible);
+      window.removeEventListener('focus', onVisible);
+      leftBottom(roomId);
+    };
+  }, [reportBottom, roomId]);
 
   // Not enough history to scroll yet: fetch older pages until the view is full.
   useEffect(() => {
@@ -121,6 +204,7 @@ export function MessageList({ roomId }: { roomId: string }) {
   function onScroll() {
     remember();
     if (memory.current.atBottom) setUnseenBelow(false);
+    reportBottom();
     maybeLoadOlder();
   }
 
@@ -130,6 +214,18 @@ export function MessageList({ roomId }: { roomId: string }) {
     el.scrollTo({ top: el.scrollHeight, behavior: 'smooth' });
     setUnseenBelow(false);
   }
+
+  const jumpTo = useCallback((messageId: string) => {
+    const target = scroller.current?.querySelector<HTMLElement>(
+      `[data-message-id="${CSS.escape(messageId)}"]`,
+    );
+    if (!target) return;
+    target.scrollIntoView({ block: 'center', behavior: 'smooth' });
+    target.classList.add('flash');
+    window.setTimeout(() => target.classList.remove('flash'), 1600);
+  }, []);
+
+  const moderator = myRole === 'owner' || myRole === 'admin';
 
   return (
     <div className="message-list-wrap">
@@ -141,51 +237,88 @@ export function MessageList({ roomId }: { roomId: string }) {
         role="log"
         aria-live="polite"
         aria-relevant="additions"
-        aria-label="Messages"
+        aria-label={t('msg.listLabel')}
         tabIndex={0}
       >
         <div className="history-edge">
-          {status === 'loading' && rows.length === 0 && <span className="muted">Loading messages…</span>}
+          {status === 'loading' && rows.length === 0 && <span className="muted">{t('msg.loading')}</span>}
           {loadingOlder && (
             <span className="muted" data-testid="loading-older">
-              <span className="spinner" aria-hidden="true" /> Loading older…
+              <span className="spinner" aria-hidden="true" /> {t('msg.loadingOlder')}
             </span>
           )}
           {!loadingOlder && timeline?.olderError && (
             <span className="form-error small">
               {timeline.olderError}{' '}
               <button type="button" className="link-button" onClick={() => void loadOlder(roomId)}>
-                Retry
+                {t('common.retry')}
               </button>
             </span>
           )}
           {status === 'ready' && !hasMoreOlder && (
             <span className="muted" data-testid="history-start">
-              {rows.length ? 'Beginning of the conversation' : 'No messages yet — say hi! 👋'}
+              {rows.length ? t('msg.beginning') : t('msg.empty')}
             </span>
           )}
         </div>
-        {rows.map((row) =>
-          row.kind === 'day' ? (
-            <div className="day-separator" key={row.key} role="separator">
-              <span>{formatDay(row.at)}</span>
-            </div>
-          ) : (
-            <MessageItem
-              key={row.key}
-              roomId={roomId}
-              message={row.message}
-              mine={row.mine}
-              senderName={members ? (members[row.message.senderId]?.displayName ?? 'Unknown user') : '…'}
-              startsGroup={row.startsGroup}
-              showTime={row.showTime}
-            />
-          ),
-        )}
+        {rows.map((row) => {
+          switch (row.kind) {
+            case 'day':
+              return (
+                <div className="day-separator" key={row.key} role="separator">
+                  <span>{formatDay(row.at)}</span>
+                </div>
+              );
+            case 'divider':
+              return (
+                <div className="new-divider" key={row.key} role="separator" data-testid="new-divider">
+                  <span>{t('msg.newDivider')}</span>
+                </div>
+              );
+            case 'system':
+              return (
+                <div
+                  className="system-line"
+                  key={row.key}
+                  data-key={row.key}
+                  data-testid="system-message"
+                  data-seq={row.message.seq}
+                >
+                  <RichText text={row.message.content} />
+                </div>
+              );
+            default: {
+              const replyTarget = row.message.replyToId ? byId.get(row.message.replyToId) : undefined;
+              const reply: ReplyInfo | undefined = row.message.replyToId
+                ? {
+                    senderName: replyTarget ? nameOf(replyTarget.senderId) : t('msg.original'),
+                    content: replyTarget?.content ?? t('msg.originalNotLoaded'),
+                    deleted: !!replyTarget?.deletedAt,
+                    found: !!replyTarget,
+                  }
+                : undefined;
+              return (
+                <MessageItem
+                  key={row.key}
+                  roomId={roomId}
+                  message={row.message}
+                  mine={row.mine}
+                  senderName={nameOf(row.message.senderId)}
+                  startsGroup={row.startsGroup}
+                  showTime={row.showTime}
+                  reply={reply}
+                  receipt={receipt && row.message.seq === receipt.seq ? receipt.receipt : undefined}
+                  moderator={moderator}
+                  onJump={jumpTo}
+                />
+              );
+            }
+          }
+        })}
       </div>
       {unseenBelow && (
         <button type="button" className="jump-button" onClick={jumpToBottom}>
-          New messages ↓
+          {t('msg.newBelow')}
         </button>
       )}
     </div>

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { t } from '../lib/i18n';
 import { live, useApp } from '../state/app';
 
 /** Shown while the realtime connection is down (not during the first quick connect). */
@@ -13,8 +14,8 @@ export function OfflineBanner() {
       setSlowFirstConnect(false);
       return;
     }
-    const t = window.setTimeout(() => setSlowFirstConnect(true), 2500);
-    return () => window.clearTimeout(t);
+    const timer = window.setTimeout(() => setSlowFirstConnect(true), 2500);
+    return () => window.clearTimeout(timer);
   }, [connection.status, connection.attempt]);
 
   if (!down && !slowFirstConnect) return null;
@@ -22,12 +23,12 @@ export function OfflineBanner() {
     <div className="offline-banner" role="status" data-testid="offline-banner">
       <span className="dot" aria-hidden="true" />
       <span>
-        {down ? 'Offline — reconnecting…' : 'Connecting…'}
-        {connection.status === 'connecting' && connection.attempt > 0 && ' (trying now)'}
+        {down ? t('offline.reconnecting') : t('offline.connecting')}
+        {connection.status === 'connecting' && connection.attempt > 0 && ` ${t('offline.tryingNow')}`}
       </span>
       {connection.status === 'offline' && (
         <button type="button" className="link-button" onClick={() => live.socket?.reconnectNow()}>
-          Retry now
+          {t('offline.retry')}
         </button>
       )}
     </div>

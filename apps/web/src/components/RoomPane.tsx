@@ -1,23 +1,57 @@
-import { useState } from 'react';
-import { errorMessage } from '../api/http';
-import { showToast, useApp } from '../state/app';
+import { t } from '../lib/i18n';
+import { routeHash } from '../lib/route';
+import { useApp } from '../state/app';
 import { loadNewest } from '../state/messages';
-import { joinRoom, loadMembers } from '../state/rooms';
 import { Composer } from './Composer';
 import { MessageList } from './MessageList';
 import { RoomHeader } from './RoomHeader';
+import { TypingLine } from './TypingLine';
 
-/** The open room: header, messages, composer — or why it cannot be shown. */
+/** The open room: header, messages, typing line, composer — or why it cannot be shown. */
 export function RoomPane({ roomId }: { roomId: string }) {
   const timeline = useApp((s) => s.timelines[roomId]);
   const isMember = useApp((s) => !!s.rooms[roomId]);
+  const closed = useApp((s) => s.closedRooms[roomId]);
+  const roomsReady = useApp((s) => s.roomsStatus === 'ready');
   const error = timeline?.status === 'error' ? timeline.error : undefined;
 
-  if (error && !(isMember && timeline.messages.length)) {
+  if (closed && !isMember) {
     return (
       <section className="room" aria-labelledby="room-title">
-        <RoomHeader roomId={roomId} />
-        <RoomProblem roomId={roomId} code={error.code} message={error.message} />
+        <div className="room-problem" role="alert" data-testid="room-closed" data-reason={closed.reason}>
+          <h2 id="room-title">{closed.name || t('room.fallbackName')}</h2>
+          <p>{t(`closed.${closed.reason}`)}</p>
+          <a className="btn btn-secondary" href={routeHash({ name: 'home' })}>
+            {t('closed.back')}
+          </a>
+        </div>
+      </section>
+    );
+  }
+
+  if ((error && !(isMember && timeline.messages.length)) || (roomsReady && !isMember)) {
+    const code = error?.code ?? 'room.not_member';
+    return (
+      <section className="room" aria-labelledby="room-title">
+        <div className="room-problem" role="alert" data-testid="room-problem">
+          <h2 id="room-title">
+            {code === 'room.not_member' || code === 'room.forbidden'
+              ? t('problem.notMember')
+              : code === 'room.not_found'
+                ? t('problem.notFound')
+                : t('problem.generic')}
+          </h2>
+          <p className="muted">{code === 'room.not_member' ? t('problem.notMemberHint') : error?.message}</p>
+          {isMember ? (
+            <button type="button" className="btn btn-secondary" onClick={() => void loadNewest(roomId)}>
+              {t('common.retry')}
+            </button>
+          ) : (
+            <a className="btn btn-secondary" href={routeHash({ name: 'home' })}>
+              {t('closed.back')}
+            </a>
+          )}
+        </div>
       </section>
     );
   }
@@ -26,46 +60,8 @@ export function RoomPane({ roomId }: { roomId: string }) {
     <section className="room" aria-labelledby="room-title">
       <RoomHeader roomId={roomId} />
       <MessageList roomId={roomId} />
+      <TypingLine roomId={roomId} />
       <Composer roomId={roomId} />
     </section>
-  );
-}
-
-function RoomProblem({ roomId, code, message }: { roomId: string; code: string; message: string }) {
-  const [busy, setBusy] = useState(false);
-  const notMember = code === 'room.not_member' || code === 'room.forbidden';
-
-  async function join() {
-    setBusy(true);
-    try {
-      await joinRoom(roomId);
-      await Promise.all([loadNewest(roomId), loadMembers(roomId).catch(() => undefined)]);
-    } catch (err) {
-      showToast(errorMessage(err), 'error');
-    } finally {
-      setBusy(false);
-    }
-  }
-
-  return (
-    <div className="room-problem" role="alert">
-      <h3>
-        {notMember
-          ? 'You are not in this room yet'
-          : code === 'room.not_found'
-            ? 'Room not found'
-            : 'Could not open this room'}
-      </h3>
-      <p className="muted">{message}</p>
-      {notMember ? (
-        <button type="button" className="btn btn-primary" onClick={join} disabled={busy}>
-          {busy ? 'Joining…' : 'Join room'}
-        </button>
-      ) : (
-        <button type="button" className="btn btn-secondary" onClick={() => void loadNewest(roomId)}>
-          Try again
-        </button>
-      )}
-    </div>
   );
 }

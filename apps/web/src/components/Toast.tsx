@@ -1,3 +1,4 @@
+import { t } from '../lib/i18n';
 import { dismissToast, useApp } from '../state/app';
 
 export function Toast() {
@@ -5,9 +6,14 @@ export function Toast() {
   return (
     <div className="toast-region" role="status" aria-live="polite">
       {toast && (
-        <div className={`toast toast-${toast.kind}`}>
+        <div className={`toast toast-${toast.kind}`} data-testid="toast">
           <span>{toast.text}</span>
-          <button type="button" className="icon-button" aria-label="Dismiss" onClick={dismissToast}>
+          <button
+            type="button"
+            className="icon-button"
+            aria-label={t('common.dismiss')}
+            onClick={dismissToast}
+          >
             ×
           </button>
         </div>

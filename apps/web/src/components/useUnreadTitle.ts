@@ -1,11 +1,11 @@
 import { useEffect } from 'react';
-import { useApp } from '../state/app';
+import { unreadOf, useApp } from '../state/app';
 
 /** "(3) Happy Chat" in the tab title while messages wait unread. */
 export function useUnreadTitle(): void {
   const total = useApp((s) => {
     let n = 0;
-    for (const entry of Object.values(s.rooms)) n += entry.unread;
+    for (const entry of Object.values(s.rooms)) n += unreadOf(entry);
     return n;
   });
   useEffect(() => {

@@ -1,3 +1,5 @@
+import { t } from './i18n';
+
 const timeFmt = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit' });
 const dayFmt = new Intl.DateTimeFormat(undefined, {
   weekday: 'long',
@@ -27,8 +29,8 @@ export function formatDay(iso: string, now = new Date()): string {
   const today = dayKey(now.toISOString());
   const yesterday = new Date(now);
   yesterday.setDate(now.getDate() - 1);
-  if (dayKey(iso) === today) return 'Today';
-  if (dayKey(iso) === dayKey(yesterday.toISOString())) return 'Yesterday';
+  if (dayKey(iso) === today) return t('day.today');
+  if (dayKey(iso) === dayKey(yesterday.toISOString())) return t('day.yesterday');
   return dayFmt.format(d);
 }
 

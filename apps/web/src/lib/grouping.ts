@@ -10,16 +10,21 @@ export interface DisplayMessage {
   /** The user the key was computed for. */
   mineKey: string;
   seq?: number;
+  /** The stored message (absent while pending). */
+  stored?: MessageView;
   clientMsgId: string;
   senderId: string;
   content: string;
   createdAt: string;
+  replyToId?: string;
   status: DeliveryStatus;
   error?: string;
 }
 
 export type Row =
   | { kind: 'day'; key: string; at: string }
+  | { kind: 'divider'; key: string }
+  | { kind: 'system'; key: string; message: DisplayMessage }
   | {
       kind: 'message';
       key: string;
@@ -50,33 +55,39 @@ export function toDisplay(
         key: m.senderId === myId ? `c:${m.clientMsgId}` : `m:${m.id}`,
         mineKey: myId,
         seq: m.seq,
+        stored: m,
         clientMsgId: m.clientMsgId,
         senderId: m.senderId,
         content: m.content,
         createdAt: m.createdAt,
+        replyToId: m.replyToId,
         status: 'sent',
       };
       storedCache.set(m, d);
     }
     return d;
   });
-  const waiting = pending.map((p) => {
-    let d = pendingCache.get(p);
-    if (!d) {
-      d = {
-        key: `c:${p.clientMsgId}`,
-        mineKey: myId,
-        clientMsgId: p.clientMsgId,
-        senderId: myId,
-        content: p.content,
-        createdAt: p.createdAt,
-        status: p.status,
-        error: p.error,
-      };
-      pendingCache.set(p, d);
-    }
-    return d;
-  });
+  const storedIds = new Set(messages.filter((m) => m.senderId === myId).map((m) => m.clientMsgId));
+  const waiting = pending
+    .filter((p) => !storedIds.has(p.clientMsgId))
+    .map((p) => {
+      let d = pendingCache.get(p);
+      if (!d) {
+        d = {
+          key: `c:${p.clientMsgId}`,
+          mineKey: myId,
+          clientMsgId: p.clientMsgId,
+          senderId: myId,
+          content: p.content,
+          createdAt: p.createdAt,
+          replyToId: p.replyToId,
+          status: p.status,
+          error: p.error,
+        };
+        pendingCache.set(p, d);
+      }
+      return d;
+    });
   return stored.concat(waiting);
 }
 
@@ -84,9 +95,15 @@ function minuteOf(iso: string): number {
   return Math.floor(Date.parse(iso) / 60_000);
 }
 
-/** Day separators plus sender runs, the way messengers lay out a conversation. */
-export function buildRows(items: DisplayMessage[], myId: string): Row[] {
+const isSystem = (m: DisplayMessage | undefined) => m?.stored?.kind === 'system';
+
+/**
+ * Day separators, sender runs the way messengers lay out a conversation, system lines, and a
+ * "new messages" divider before the first message from someone else past `readSeq`.
+ */
+export function buildRows(items: DisplayMessage[], myId: string, readSeq?: number): Row[] {
   const rows: Row[] = [];
+  let dividerPlaced = readSeq === undefined;
   for (let i = 0; i < items.length; i++) {
     const m = items[i];
     const prev = items[i - 1];
@@ -94,13 +111,25 @@ export function buildRows(items: DisplayMessage[], myId: string): Row[] {
     const day = dayKey(m.createdAt);
     const newDay = !prev || dayKey(prev.createdAt) !== day;
     if (newDay) rows.push({ kind: 'day', key: `day:${day}:${m.key}`, at: m.createdAt });
-
+    let divided = false;
+    if (!dividerPlaced && m.seq !== undefined && m.seq > (readSeq as number) && m.senderId !== myId) {
+      rows.push({ kind: 'divider', key: 'divider' });
+      dividerPlaced = true;
+      divided = true;
+    }
+    if (isSystem(m)) {
+      rows.push({ kind: 'system', key: m.key, message: m });
+      continue;
+    }
     const startsGroup =
       newDay ||
+      divided ||
+      isSystem(prev) ||
       prev.senderId !== m.senderId ||
       Date.parse(m.createdAt) - Date.parse(prev.createdAt) > GROUP_GAP_MS;
     const showTime =
       !next ||
+      isSystem(next) ||
       next.senderId !== m.senderId ||
       dayKey(next.createdAt) !== day ||
       minuteOf(next.createdAt) !== minuteOf(m.createdAt) ||

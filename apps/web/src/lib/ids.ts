@@ -11,15 +11,3 @@ export function uuid(): string {
   const hex = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
-
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/** Accepts a bare room id or anything containing one (an invite link, `#/join/<id>`). */
-export function extractRoomId(input: string): string | null {
-  const trimmed = input.trim();
-  if (UUID_RE.test(trimmed)) return trimmed.toLowerCase();
-  const found = trimmed.match(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i);
-  if (found) return found[0].toLowerCase();
-  // Not a UUID: let the server judge anything that could still be an id.
-  return /^[A-Za-z0-9_-]{1,128}$/.test(trimmed) ? trimmed : null;
-}

@@ -1,33 +1,45 @@
+import type { SyncRoomResult } from '@app/contracts/frames';
+import type {
+  MessageDeletedEvent,
+  MessageEditedEvent,
+  MessageReactionChangedEvent,
+} from '@app/contracts/messages/events';
 import { Limits } from '@app/contracts/limits';
-import type { MessageView } from '@app/contracts/views';
-import { errorMessage, ApiError } from '../api/http';
+import type { MessageView, ReactionView } from '@app/contracts/views';
+import { api } from '../api/endpoints';
+import { ApiError } from '../api/http';
 import { FrameError } from '../api/socket';
+import { errorText } from '../lib/i18n';
 import { uuid } from '../lib/ids';
-import { live, requireApi, store, updateTimeline } from './app';
-import { bumpActivity, countUnread, isViewing, markRead, notePreview, scheduleMembersReload } from './rooms';
+import { live, showToast, store, updateTimeline } from './app';
+import { markEffectsSeen, playEffectsOf } from './effects';
+import { readOwn } from './reads';
+import { bumpActivity, notePreview, removeRoom, scheduleMembersReload } from './rooms';
 import {
   addPending,
   emptyTimeline,
-  findGap,
   firstSeq,
   isStored,
   lastSeq,
   mergeMessages,
   patchPending,
   removePending,
+  replaceMessage,
+  updateMessage,
 } from './timeline';
 
-/** One room's messages: loading pages, filling gaps, live messages, and the outbox. */
+/** One room's messages: loading pages, resync, live messages, edits and reactions, and the outbox. */
 
 const PAGE = Limits.PAGE_DEFAULT;
-const CATCH_UP_PAGE = Limits.PAGE_MAX;
+const SYNC_MAX_ROOMS = 100;
 
 function merge(roomId: string, messages: MessageView[]): void {
   if (!messages.length) return;
   updateTimeline(roomId, (tl) => mergeMessages(tl, messages, live.userId));
   notePreview(messages[messages.length - 1]);
   const members = store.get().members[roomId];
-  if (members && messages.some((m) => !members[m.senderId])) scheduleMembersReload(roomId);
+  if (members && messages.some((m) => m.kind !== 'system' && !members[m.senderId]))
+    scheduleMembersReload(roomId);
 }
 
 const loadingNewest = new Set<string>();
@@ -39,21 +51,22 @@ export function ensureLoaded(roomId: string): void {
   void loadNewest(roomId);
 }
 
-export async function loadNewest(roomId: string): Promise<void> {
+/**
+ * The newest page. With `reset` (the server said the gap is too large to fill), what we hold is
+ * dropped first, so no hole stays between old and new; pending messages stay either way.
+ */
+export async function loadNewest(roomId: string, reset = false): Promise<void> {
   if (loadingNewest.has(roomId)) return;
   loadingNewest.add(roomId);
+  updateTimeline(roomId, (tl) => ({
+    ...tl,
+    messages: reset ? [] : tl.messages,
+    status: tl.status === 'ready' && !reset ? 'ready' : 'loading',
+    error: undefined,
+  }));
   try {
-    await loadNewestPage(roomId);
-  } finally {
-    loadingNewest.delete(roomId);
-  }
-}
-
-/** The newest page; keeps anything already held (pending messages, live arrivals). */
-async function loadNewestPage(roomId: string): Promise<void> {
-  updateTimeline(roomId, (tl) => ({ ...tl, status: 'loading', error: undefined }));
-  try {
-    const page = await requireApi().listMessages(roomId, { limit: PAGE });
+    const page = await api.listMessages(roomId, { limit: PAGE });
+    markEffectsSeen(page.messages);
     updateTimeline(roomId, (tl) => {
       // Older messages already held (a reload after an error) keep their own "more" flag.
       const heldOlder =
@@ -65,16 +78,24 @@ async function loadNewestPage(roomId: string): Promise<void> {
       };
     });
     if (page.messages.length) notePreview(page.messages[page.messages.length - 1]);
-    if (isViewing(roomId)) markRead(roomId);
-    void fillGaps(roomId);
+    // Anything said between the page and now reaches us live; a hole is filled by sync.
+    const tl = store.get().timelines[roomId];
+    if (tl && hasHole(tl.messages)) void syncRooms([roomId]);
   } catch (err) {
     const e = err instanceof ApiError ? err : null;
     updateTimeline(roomId, (tl) => ({
       ...tl,
       status: 'error',
-      error: { code: e?.code ?? 'unknown', message: errorMessage(err) },
+      error: { code: e?.code ?? 'unknown', message: errorText(err) },
     }));
+  } finally {
+    loadingNewest.delete(roomId);
   }
+}
+
+function hasHole(messages: MessageView[]): boolean {
+  for (let i = 0; i + 1 < messages.length; i++) if (messages[i + 1].seq !== messages[i].seq + 1) return true;
+  return false;
 }
 
 /** The page before the oldest message held (scrolling up). */
@@ -84,60 +105,83 @@ export async function loadOlder(roomId: string): Promise<void> {
   if (!tl || tl.status !== 'ready' || !tl.hasMoreOlder || tl.loadingOlder || before === null) return;
   updateTimeline(roomId, (t) => ({ ...t, loadingOlder: true, olderError: undefined }));
   try {
-    const page = await requireApi().listMessages(roomId, { beforeSeq: before, limit: PAGE });
+    const page = await api.listMessages(roomId, { beforeSeq: before, limit: PAGE });
+    markEffectsSeen(page.messages);
     updateTimeline(roomId, (t) => ({
       ...mergeMessages(t, page.messages, live.userId),
       hasMoreOlder: page.hasMore,
       loadingOlder: false,
     }));
   } catch (err) {
-    updateTimeline(roomId, (t) => ({ ...t, loadingOlder: false, olderError: errorMessage(err) }));
+    updateTimeline(roomId, (t) => ({ ...t, loadingOlder: false, olderError: errorText(err) }));
   }
 }
 
-const catchingUp = new Map<string, Promise<void>>();
-/** Holes the server confirmed are really empty (a seq was never used), so we stop asking. */
-const acceptedHoles = new Map<string, number>();
+// ---- resync over the socket ----
 
-/** Fetches everything after `fromSeq` (defaults to the newest held), page by page. */
-export function catchUp(roomId: string, fromSeq?: number): Promise<void> {
-  const running = catchingUp.get(roomId);
-  const run = async () => {
-    if (running) await running.catch(() => undefined);
-    const tl = store.get().timelines[roomId];
-    if (!tl || tl.status !== 'ready') return;
-    let after = fromSeq ?? lastSeq(tl);
-    for (let i = 0; i < 50; i++) {
-      const page = await requireApi().listMessages(roomId, { afterSeq: after, limit: CATCH_UP_PAGE });
-      merge(roomId, page.messages);
-      if (!page.hasMore || page.messages.length === 0) break;
-      after = page.messages[page.messages.length - 1].seq;
+let batch: { ids: Set<string>; done: Promise<void> } | null = null;
+
+/**
+ * One `sync` frame (per 100 rooms) naming every loaded room with the highest seq held; the server
+ * answers per room with exactly the missing messages, `reload`, or an error. Calls made in the
+ * same tick share one frame.
+ */
+export function syncRooms(roomIds?: string[]): Promise<void> {
+  const wanted = roomIds ?? Object.keys(store.get().timelines);
+  if (batch) {
+    for (const id of wanted) batch.ids.add(id);
+    return batch.done;
+  }
+  const ids = new Set(wanted);
+  const done = Promise.resolve().then(async () => {
+    batch = null;
+    const socket = live.socket;
+    if (!socket?.isOnline) return; // the next hello syncs everything
+    const cursors: Array<{ roomId: string; afterSeq: number }> = [];
+    for (const roomId of ids) {
+      const tl = store.get().timelines[roomId];
+      if (!tl) continue;
+      if (tl.status !== 'ready') {
+        if (roomId === store.get().activeRoomId && tl.status === 'error') void loadNewest(roomId);
+        continue;
+      }
+      cursors.push({ roomId, afterSeq: contiguousEnd(tl.messages) });
     }
-    if (isViewing(roomId)) markRead(roomId);
-  };
-  const next = run().finally(() => {
-    if (catchingUp.get(roomId) === next) catchingUp.delete(roomId);
+    for (let i = 0; i < cursors.length; i += SYNC_MAX_ROOMS) {
+      try {
+        const result = await socket.request({ type: 'sync', rooms: cursors.slice(i, i + SYNC_MAX_ROOMS) });
+        for (const room of result.rooms) applySync(room);
+      } catch (err) {
+        if (err instanceof FrameError && err.kind === 'disconnected') return; // the next hello resyncs
+        console.warn('[messages] sync failed', err);
+      }
+    }
   });
-  catchingUp.set(roomId, next);
-  return next;
+  batch = { ids, done };
+  return done;
 }
 
-/** Fetches any messages missing between the ones held. */
-export async function fillGaps(roomId: string): Promise<void> {
-  for (let i = 0; i < 20; i++) {
-    const tl = store.get().timelines[roomId];
-    if (!tl) return;
-    const gap = findGap(tl, acceptedHoles.get(roomId) ?? 0);
-    if (gap === null) return;
-    try {
-      await catchUp(roomId, gap);
-    } catch (err) {
-      console.warn('[messages] gap fill failed', err);
-      return;
-    }
-    const after = store.get().timelines[roomId];
-    if (after && findGap(after, acceptedHoles.get(roomId) ?? 0) === gap) acceptedHoles.set(roomId, gap + 1);
+/** The highest seq up to which we hold every message (so a hole gets filled too). */
+function contiguousEnd(messages: MessageView[]): number {
+  for (let i = 0; i + 1 < messages.length; i++) {
+    if (messages[i + 1].seq !== messages[i].seq + 1) return messages[i].seq;
   }
+  return messages.length ? messages[messages.length - 1].seq : 0;
+}
+
+function applySync(result: SyncRoomResult): void {
+  if ('error' in result) {
+    const code = result.error.code;
+    if (code === 'room.not_member' || code === 'room.not_found') removeRoom(result.roomId, 'gone');
+    else console.warn('[messages] sync refused for a room', result.roomId, code);
+    return;
+  }
+  if (result.reload) {
+    void loadNewest(result.roomId, true);
+    return;
+  }
+  markEffectsSeen(result.messages);
+  merge(result.roomId, result.messages);
 }
 
 /** A `message.created` event (or any message learnt live). */
@@ -145,30 +189,40 @@ export function receiveLive(message: MessageView): void {
   const roomId = message.roomId;
   const tl = store.get().timelines[roomId];
   notePreview(message);
-  countUnread(message);
+  playEffectsOf(message);
+  if (message.senderId === live.userId) readOwn(roomId, message.seq);
   if (!tl || tl.status === 'error') return;
-
   const expected = lastSeq(tl) + 1;
   merge(roomId, [message]);
-  if (tl.status === 'ready' && message.seq > expected) {
-    catchUp(roomId, expected - 1)
-      .then(() => fillGaps(roomId))
-      .catch((err) => console.warn('[messages] catch-up failed', err));
-  }
-  if (isViewing(roomId)) markRead(roomId);
+  if (tl.status === 'ready' && message.seq > expected) void syncRooms([roomId]);
 }
 
-/** After a reconnect: everything missed in every room held in memory. */
-export async function resyncTimelines(): Promise<void> {
-  const { timelines } = store.get();
-  await Promise.all(
-    Object.entries(timelines).map(async ([roomId, tl]) => {
-      try {
-        if (tl.status === 'ready') await catchUp(roomId);
-        else if (roomId === store.get().activeRoomId) await loadNewest(roomId);
-      } catch (err) {
-        console.warn('[messages] resync failed', roomId, err);
+/** A message changed in place (edit, delete, my own ack of either). */
+function changed(message: MessageView): void {
+  updateTimeline(message.roomId, (tl) => replaceMessage(tl, message));
+  notePreview(message);
+}
+
+export function onEdited(ev: MessageEditedEvent): void {
+  changed(ev.message);
+}
+
+export function onDeleted(ev: MessageDeletedEvent): void {
+  changed(ev.message);
+}
+
+export function onReactionChanged(ev: MessageReactionChangedEvent): void {
+  updateTimeline(ev.roomId, (tl) =>
+    updateMessage(tl, ev.messageId, (m) => {
+      const mineBefore = new Set((m.reactions ?? []).filter((r) => r.me).map((r) => r.emoji));
+      if (ev.userId === live.userId) {
+        if (ev.op === 'added') mineBefore.add(ev.emoji);
+        else mineBefore.delete(ev.emoji);
       }
+      const reactions: ReactionView[] = ev.reactions
+        .filter((r) => r.count > 0)
+        .map((r) => ({ emoji: r.emoji, count: r.count, me: mineBefore.has(r.emoji) }));
+      return { ...m, reactions };
     }),
   );
 }
@@ -177,11 +231,12 @@ export async function resyncTimelines(): Promise<void> {
 
 const inFlight = new Set<string>();
 
-export function sendMessage(roomId: string, content: string): void {
+export function sendMessage(roomId: string, content: string, replyToId?: string): void {
   const pending = {
     clientMsgId: uuid(),
     roomId,
     content,
+    replyToId,
     createdAt: new Date().toISOString(),
     status: 'pending' as const,
   };
@@ -198,15 +253,30 @@ function deliver(roomId: string, clientMsgId: string): void {
   if (!p || !socket || !socket.isOnline || inFlight.has(clientMsgId)) return;
   inFlight.add(clientMsgId);
   socket
-    .request({ type: 'message.send', roomId, clientMsgId, content: p.content })
-    .then((ack) => merge(roomId, [ack.message]))
+    .request({
+      type: 'message.send',
+      roomId,
+      clientMsgId,
+      content: p.content,
+      ...(p.replyToId ? { replyToId: p.replyToId } : {}),
+    })
+    .then((ack) => {
+      merge(roomId, [ack.message]);
+      readOwn(roomId, ack.message.seq);
+      if (!ack.duplicate) playEffectsOf(ack.message);
+    })
     .catch((err: unknown) => {
       const tl = store.get().timelines[roomId];
       if (!tl || isStored(tl, clientMsgId, live.userId)) return;
-      if (err instanceof FrameError && err.kind === 'disconnected') return; // resent after reconnect
-      const message =
-        err instanceof FrameError && err.kind === 'timeout' ? 'Not delivered (no answer)' : errorMessage(err);
-      updateTimeline(roomId, (t) => patchPending(t, clientMsgId, { status: 'failed', error: message }));
+      if (err instanceof FrameError && err.kind === 'disconnected') {
+        // Its socket went away. Another one may already be up (a renewed token): offer it there
+        // now, with the same clientMsgId; otherwise the next hello sends it.
+        if (live.socket?.isOnline) window.setTimeout(() => deliver(roomId, clientMsgId), 0);
+        return;
+      }
+      updateTimeline(roomId, (t) =>
+        patchPending(t, clientMsgId, { status: 'failed', error: errorText(err) }),
+      );
     })
     .finally(() => inFlight.delete(clientMsgId));
 }
@@ -221,9 +291,43 @@ export function discardMessage(roomId: string, clientMsgId: string): void {
   updateTimeline(roomId, (tl) => removePending(tl, clientMsgId));
 }
 
-/** After (re)connecting: send everything still waiting, oldest first. */
+/** After (re)connecting and resyncing: send everything still waiting, oldest first. */
 export function flushOutbox(): void {
   for (const [roomId, tl] of Object.entries(store.get().timelines)) {
     for (const p of tl.pending) if (p.status === 'pending') deliver(roomId, p.clientMsgId);
+  }
+}
+
+// ---- editing, deleting, reacting ----
+
+function requireSocket() {
+  const socket = live.socket;
+  if (!socket?.isOnline) throw new FrameError('disconnected', 'client.offline', 'Not connected');
+  return socket;
+}
+
+export async function editMessage(roomId: string, messageId: string, content: string): Promise<void> {
+  const ack = await requireSocket().request({ type: 'message.edit', roomId, messageId, content });
+  changed(ack.message);
+}
+
+export async function deleteMessage(roomId: string, messageId: string): Promise<void> {
+  const ack = await requireSocket().request({ type: 'message.delete', roomId, messageId });
+  changed(ack.message);
+}
+
+export async function toggleReaction(
+  roomId: string,
+  messageId: string,
+  emoji: string,
+  add: boolean,
+): Promise<void> {
+  try {
+    const ack = await requireSocket().request({ type: 'message.react', roomId, messageId, emoji, add });
+    updateTimeline(roomId, (tl) =>
+      updateMessage(tl, messageId, (m) => ({ ...m, reactions: ack.reactions.reactions })),
+    );
+  } catch (err) {
+    showToast(errorText(err), 'error');
   }
 }

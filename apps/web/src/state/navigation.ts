@@ -1,15 +1,17 @@
-import { live, store } from './app';
-import { catchUp, ensureLoaded } from './messages';
-import { loadMembers, markRead } from './rooms';
+import { signedIn, store } from './app';
+import { ensureLoaded, syncRooms } from './messages';
+import { loadMembers, loadPresence, loadReads } from './rooms';
 
 /** Which room is open. Called from the hash route. */
 export function setActiveRoom(roomId: string | null): void {
   if (store.get().activeRoomId !== roomId) store.set({ activeRoomId: roomId });
-  if (!roomId || !live.api) return;
+  if (!roomId || !signedIn()) return;
   const tl = store.get().timelines[roomId];
-  // Already loaded earlier: check nothing was missed meanwhile (cheap: one afterSeq request).
-  if (tl?.status === 'ready') catchUp(roomId).catch(() => undefined);
+  // Already loaded earlier: the socket kept it current; a sync confirms nothing was missed.
+  if (tl?.status === 'ready') void syncRooms([roomId]);
   else ensureLoaded(roomId);
   if (!store.get().members[roomId]) loadMembers(roomId).catch(() => undefined);
-  markRead(roomId);
+  // Receipts and presence: fresh each time the room is opened (cheap, and events keep them current).
+  loadReads(roomId).catch(() => undefined);
+  loadPresence(roomId).catch(() => undefined);
 }

@@ -1,13 +1,15 @@
-import type { RoomMemberJoinedEvent } from '@app/contracts/rooms/events';
-import type { MemberView, MessageView, RoomView } from '@app/contracts/views';
-import { live, requireApi, store, updateRoom } from './app';
-import { getReadSeq, setReadSeq } from './readMarkers';
-import { lastSeq } from './timeline';
-import type { RoomEntry } from './types';
+import type {
+  RoomMemberJoinedEvent,
+  RoomMemberMutedEvent,
+  RoomMemberRoleChangedEvent,
+  UserRoomInvitedEvent,
+} from '@app/contracts/rooms/events';
+import type { MemberView, MessageView, RoomSummaryView, RoomView } from '@app/contracts/views';
+import { api } from '../api/endpoints';
+import { live, rememberNames, signedIn, store, updateRoom } from './app';
+import type { ClosedRoom, RoomEntry } from './types';
 
-/** The room list: loading it, previews, unread counts, members. */
-
-const UNREAD_SCAN_LIMIT = 100;
+/** The room list: loading it, previews, unread counts, members, read positions, presence, invites. */
 
 function later(a: string, b: string): string {
   return Date.parse(a) >= Date.parse(b) ? a : b;
@@ -24,37 +26,64 @@ export function upsertRooms(
       // A full list replaces what we hold, except rooms added after that list was asked for.
       if (opts.replaceFetchedAt === undefined || entry.addedAt > opts.replaceFetchedAt) next[id] = entry;
     }
+    const closedRooms = { ...s.closedRooms };
     for (const room of rooms) {
       const existing = s.rooms[room.id];
+      delete closedRooms[room.id];
       next[room.id] = existing
-        ? { ...existing, room: { ...existing.room, ...room } }
-        : { room, unread: 0, lastActivity: opts.activity ?? room.createdAt, addedAt: Date.now() };
+        ? { ...existing, room: { ...existing.room, ...room, myRole: room.myRole ?? existing.room.myRole } }
+        : {
+            room,
+            lastSeq: 0,
+            lastActivity: opts.activity ?? room.lastActivityAt ?? room.createdAt,
+            addedAt: Date.now(),
+          };
     }
-    return { rooms: next };
+    return { rooms: next, closedRooms };
   });
 }
 
-export function removeRoom(roomId: string): void {
+/** A room left my list; with `closed`, the conversation pane says why instead of vanishing. */
+export function removeRoom(roomId: string, closed?: ClosedRoom['reason']): void {
   store.set((s) => {
-    if (!s.rooms[roomId]) return {};
+    const entry = s.rooms[roomId];
     const rooms = { ...s.rooms };
     delete rooms[roomId];
-    return { rooms };
+    const timelines = { ...s.timelines };
+    delete timelines[roomId];
+    const closedRooms =
+      closed && (entry || s.activeRoomId === roomId)
+        ? { ...s.closedRooms, [roomId]: { name: entry?.room.name ?? '', reason: closed } }
+        : s.closedRooms;
+    return { rooms, timelines, closedRooms };
   });
 }
 
-/** Records the newest message we know of, for the preview line and the list order. */
+function previewOf(m: MessageView): RoomEntry['last'] {
+  return { seq: m.seq, senderId: m.senderId, kind: m.kind, content: m.content, createdAt: m.createdAt };
+}
+
+/** Records the newest message we know of, for the preview line, the list order and unread counts. */
 export function notePreview(message: MessageView): void {
   updateRoom(message.roomId, (entry) => {
-    if (entry.last && entry.last.seq >= message.seq) return entry;
+    const lastSeq = Math.max(entry.lastSeq, message.seq);
+    if (message.deletedAt) {
+      // The preview goes if it was this message; the seq still counts.
+      const last = entry.last?.seq === message.seq ? undefined : entry.last;
+      return lastSeq === entry.lastSeq && last === entry.last ? entry : { ...entry, lastSeq, last };
+    }
+    if (entry.last && entry.last.seq > message.seq)
+      return lastSeq === entry.lastSeq ? entry : { ...entry, lastSeq };
+    if (
+      entry.last?.seq === message.seq &&
+      entry.last.content === message.content &&
+      lastSeq === entry.lastSeq
+    )
+      return entry;
     return {
       ...entry,
-      last: {
-        seq: message.seq,
-        senderId: message.senderId,
-        content: message.content,
-        createdAt: message.createdAt,
-      },
+      lastSeq,
+      last: previewOf(message),
       lastActivity: later(entry.lastActivity, message.createdAt),
     };
   });
@@ -64,78 +93,102 @@ export function bumpActivity(roomId: string, at = new Date().toISOString()): voi
   updateRoom(roomId, (entry) => ({ ...entry, lastActivity: later(entry.lastActivity, at) }));
 }
 
-/** Everything up to the newest message of the room has been seen. */
-export function markRead(roomId: string): void {
-  const s = store.get();
-  const tl = s.timelines[roomId];
-  const seq = Math.max(tl ? lastSeq(tl) : 0, s.rooms[roomId]?.last?.seq ?? 0);
-  if (live.userId) setReadSeq(live.userId, roomId, seq);
-  updateRoom(roomId, (entry) => (entry.unread === 0 ? entry : { ...entry, unread: 0 }));
+function applySummary(summary: RoomSummaryView): void {
+  updateRoom(summary.roomId, (entry) => {
+    const lastSeq = Math.max(entry.lastSeq, summary.lastSeq);
+    const m = summary.lastMessage;
+    const newer = m && (!entry.last || m.seq >= entry.last.seq);
+    return {
+      ...entry,
+      lastSeq,
+      last: newer ? previewOf(m) : entry.last,
+      lastActivity: m ? later(entry.lastActivity, m.createdAt) : entry.lastActivity,
+    };
+  });
 }
 
-export function isViewing(roomId: string): boolean {
-  return store.get().activeRoomId === roomId && document.visibilityState === 'visible';
-}
-
-/** A live message from someone else in a room I am not looking at. */
-export function countUnread(message: MessageView): void {
-  if (message.senderId === live.userId || isViewing(message.roomId)) return;
-  const readSeq = getReadSeq(live.userId, message.roomId) ?? 0;
-  if (message.seq <= readSeq) return;
-  updateRoom(message.roomId, (entry) => ({ ...entry, unread: entry.unread + 1 }));
-}
-
-/** Newest message (for the preview) and unread count from the server, for one room. */
-export async function refreshSummary(roomId: string): Promise<void> {
-  const api = requireApi();
-  const page = await api.listMessages(roomId, { limit: 1 });
-  const latest = page.messages[page.messages.length - 1];
-  if (latest) notePreview(latest);
-  const newest = latest?.seq ?? 0;
-
-  if (isViewing(roomId)) {
-    markRead(roomId);
-    return;
+/** A member's read position moved (never backwards); mine also moves my unread count. */
+export function applyRead(roomId: string, userId: string, seq: number): void {
+  const held = store.get().reads[roomId];
+  if (held && (held[userId] ?? -1) < seq) {
+    store.set((s) => ({ reads: { ...s.reads, [roomId]: { ...s.reads[roomId], [userId]: seq } } }));
   }
-  const readSeq = getReadSeq(live.userId, roomId);
-  if (readSeq === undefined) {
-    // First time this device sees the room: start counting from now.
-    setReadSeq(live.userId, roomId, newest);
-    return;
+  if (userId === live.userId) {
+    updateRoom(roomId, (entry) =>
+      (entry.lastReadSeq ?? -1) >= seq ? entry : { ...entry, lastReadSeq: seq },
+    );
   }
-  let unread = 0;
-  if (newest > readSeq) {
-    const unseen = await api.listMessages(roomId, { afterSeq: readSeq, limit: UNREAD_SCAN_LIMIT });
-    unread = unseen.messages.filter((m) => m.senderId !== live.userId).length + (unseen.hasMore ? 1 : 0);
-  }
-  updateRoom(roomId, (entry) => (entry.unread === unread ? entry : { ...entry, unread }));
 }
 
 /** Runs `fn` over `items`, at most `limit` at a time. */
-async function eachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+export async function eachLimited<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T) => Promise<void>,
+): Promise<void> {
   const queue = [...items];
   const workers = Array.from({ length: Math.min(limit, queue.length) }, async () => {
-    while (queue.length) {
+    while (queue.length && signedIn()) {
       const item = queue.shift() as T;
-      await fn(item).catch((err) => console.warn('[rooms] summary failed', err));
+      await fn(item).catch((err) => console.warn('[rooms] background load failed', err));
     }
   });
   await Promise.all(workers);
 }
 
+/** Everyone's read positions in a room (receipts), and mine (unread). */
+export async function loadReads(roomId: string): Promise<void> {
+  const { positions } = await api.reads(roomId);
+  const byUser: Record<string, number> = {};
+  for (const p of positions) byUser[p.userId] = p.lastReadSeq;
+  store.set((s) => ({ reads: { ...s.reads, [roomId]: { ...s.reads[roomId], ...byUser } } }));
+  const mine = byUser[live.userId] ?? 0;
+  updateRoom(roomId, (entry) =>
+    entry.lastReadSeq !== undefined && entry.lastReadSeq >= mine ? entry : { ...entry, lastReadSeq: mine },
+  );
+}
+
+export async function loadPresence(roomId: string): Promise<void> {
+  const { presence } = await api.presence(roomId);
+  store.set((s) => {
+    const next = { ...s.presence };
+    for (const p of presence) next[p.userId] = { status: p.status, lastSeenAt: p.lastSeenAt };
+    return { presence: next };
+  });
+}
+
+/**
+ * The list, the summary of every room (newest seq and message: previews, order, unread), my read
+ * position per room, and for direct rooms the other person (name, presence).
+ */
 export async function loadRooms(): Promise<void> {
-  const api = requireApi();
   if (store.get().roomsStatus !== 'ready') store.set({ roomsStatus: 'loading' });
   try {
     const askedAt = Date.now();
-    const { rooms } = await api.listRooms();
+    const [{ rooms }, summaries] = await Promise.all([
+      api.listRooms(),
+      api.summaries().catch((err) => {
+        console.warn('[rooms] summary failed', err);
+        return { rooms: [] };
+      }),
+    ]);
     upsertRooms(rooms, { replaceFetchedAt: askedAt });
+    for (const s of summaries.rooms) applySummary(s);
     store.set({ roomsStatus: 'ready' });
-    await eachLimited(
-      rooms.map((r) => r.id),
-      4,
-      refreshSummary,
-    );
+    const held = store.get().rooms;
+    // Read positions only where they can change what we show: unknown yet, or something unread.
+    const needReads = rooms.filter((r) => {
+      const e = held[r.id];
+      return e && (e.lastReadSeq === undefined || e.lastSeq > e.lastReadSeq);
+    });
+    const direct = rooms.filter((r) => r.kind === 'direct' && !store.get().members[r.id]);
+    await Promise.all([
+      eachLimited(needReads, 4, (r) => loadReads(r.id)),
+      eachLimited(direct, 2, async (r) => {
+        await loadMembers(r.id);
+        await loadPresence(r.id);
+      }),
+    ]);
   } catch (err) {
     if (store.get().roomsStatus !== 'ready') store.set({ roomsStatus: 'error' });
     throw err;
@@ -147,16 +200,17 @@ let reloadTimer = 0;
 export function scheduleRoomsReload(): void {
   window.clearTimeout(reloadTimer);
   reloadTimer = window.setTimeout(() => {
-    loadRooms().catch((err) => console.warn('[rooms] reload failed', err));
+    if (signedIn()) loadRooms().catch((err) => console.warn('[rooms] reload failed', err));
   }, 500);
 }
 
 export async function loadMembers(roomId: string): Promise<void> {
-  const detail = await requireApi().getRoom(roomId);
+  const detail = await api.getRoom(roomId);
   const { members, ...room } = detail;
   const byId: Record<string, MemberView> = {};
   for (const m of members) byId[m.userId] = m;
   store.set((s) => ({ members: { ...s.members, [roomId]: byId } }));
+  rememberNames(members.map((m) => ({ id: m.userId, name: m.displayName })));
   if (store.get().rooms[roomId]) upsertRooms([room]);
 }
 
@@ -168,47 +222,120 @@ export function scheduleMembersReload(roomId: string): void {
     roomId,
     window.setTimeout(() => {
       memberReloads.delete(roomId);
-      loadMembers(roomId).catch((err) => console.warn('[rooms] members reload failed', err));
+      if (signedIn()) loadMembers(roomId).catch((err) => console.warn('[rooms] members reload failed', err));
     }, 1000),
   );
 }
 
+function setMember(
+  roomId: string,
+  userId: string,
+  update: (m: MemberView | undefined) => MemberView | null,
+): void {
+  const known = store.get().members[roomId];
+  if (!known) return;
+  const next = update(known[userId]);
+  const copy = { ...known };
+  if (next) copy[userId] = next;
+  else delete copy[userId];
+  store.set((s) => ({ members: { ...s.members, [roomId]: copy } }));
+  updateRoom(roomId, (entry) => ({
+    ...entry,
+    room: { ...entry.room, memberCount: Object.keys(copy).length },
+  }));
+}
+
 export function onMemberJoined(ev: RoomMemberJoinedEvent): void {
+  rememberNames([{ id: ev.userId, name: ev.displayName }]);
   const known = store.get().members[ev.roomId];
-  const isNew = !known?.[ev.userId];
   if (known) {
-    const member: MemberView = {
+    setMember(ev.roomId, ev.userId, (m) => ({
       userId: ev.userId,
       displayName: ev.displayName,
       role: ev.role,
-      joinedAt: ev.occurredAt,
-    };
-    store.set((s) => ({
-      members: { ...s.members, [ev.roomId]: { ...s.members[ev.roomId], [ev.userId]: member } },
+      joinedAt: m?.joinedAt ?? ev.occurredAt,
     }));
-  }
-  // Without a member list, my own join is already in the count the server gave me.
-  if (isNew && (known || ev.userId !== live.userId)) {
+  } else if (ev.userId !== live.userId) {
+    // Without a member list, my own join is already in the count the server gave me.
     updateRoom(ev.roomId, (entry) => ({
       ...entry,
-      room: {
-        ...entry.room,
-        memberCount: known ? Object.keys(known).length + 1 : entry.room.memberCount + 1,
-      },
+      room: { ...entry.room, memberCount: entry.room.memberCount + 1 },
     }));
   }
+}
+
+export function onMemberGone(roomId: string, userId: string): void {
+  if (userId === live.userId) return; // my own removal arrives as user.membership.removed
+  if (store.get().members[roomId]) setMember(roomId, userId, () => null);
+  else
+    updateRoom(roomId, (entry) => ({
+      ...entry,
+      room: { ...entry.room, memberCount: Math.max(1, entry.room.memberCount - 1) },
+    }));
+}
+
+export function onRoleChanged(ev: RoomMemberRoleChangedEvent): void {
+  setMember(ev.roomId, ev.userId, (m) => (m ? { ...m, role: ev.role } : null));
+  if (ev.userId === live.userId)
+    updateRoom(ev.roomId, (e) => ({ ...e, room: { ...e.room, myRole: ev.role } }));
+  // Ownership moves to someone else: the old owner became an admin; a reload says so exactly.
+  if (ev.role === 'owner') scheduleMembersReload(ev.roomId);
+}
+
+export function onMuted(ev: RoomMemberMutedEvent): void {
+  setMember(ev.roomId, ev.userId, (m) => (m ? { ...m, mutedUntil: ev.mutedUntil ?? undefined } : null));
+}
+
+export function onRoomChanged(room: Partial<RoomView> & { id: string }): void {
+  updateRoom(room.id, (entry) => ({
+    ...entry,
+    // Room events carry no myRole (it is per member): keep mine.
+    room: { ...entry.room, ...room, myRole: entry.room.myRole },
+  }));
 }
 
 export async function createRoom(name: string): Promise<RoomView> {
-  const room = await requireApi().createRoom(name);
+  const room = await api.createRoom(name);
   upsertRooms([room], { activity: new Date().toISOString() });
-  if (live.userId) setReadSeq(live.userId, room.id, 0);
+  updateRoom(room.id, (e) => ({ ...e, lastReadSeq: e.lastReadSeq ?? 0 }));
   return room;
 }
 
-export async function joinRoom(roomId: string): Promise<RoomView> {
-  const room = await requireApi().joinRoom(roomId);
+/** Join with an invite link's token, or (no token) by accepting a pending invite; topic rooms need neither. */
+export async function joinRoom(roomId: string, inviteToken?: string): Promise<RoomView> {
+  const room = await api.joinRoom(roomId, inviteToken);
   upsertRooms([room], { activity: new Date().toISOString() });
-  refreshSummary(room.id).catch(() => undefined);
+  store.set((s) => ({ invites: s.invites.filter((i) => i.room.id !== roomId) }));
+  Promise.all([loadReads(roomId), api.summaries().then((s) => s.rooms.forEach(applySummary))]).catch(
+    () => undefined,
+  );
   return room;
+}
+
+export async function leaveRoom(roomId: string): Promise<void> {
+  await api.leaveRoom(roomId);
+  removeRoom(roomId);
+}
+
+// ---- invitations to me ----
+
+export async function loadInvites(): Promise<void> {
+  const { invites } = await api.invites();
+  store.set({ invites });
+  rememberNames(invites.map((i) => ({ id: i.invitedBy, name: i.invitedByName })));
+}
+
+export function onInvited(ev: UserRoomInvitedEvent): void {
+  if (ev.userId !== live.userId || store.get().rooms[ev.room.id]) return;
+  store.set((s) => ({
+    invites: [
+      { room: ev.room, invitedBy: ev.invitedBy, invitedByName: ev.invitedByName, createdAt: ev.occurredAt },
+      ...s.invites.filter((i) => i.room.id !== ev.room.id),
+    ],
+  }));
+}
+
+export async function declineInvite(roomId: string): Promise<void> {
+  await api.declineInvite(roomId);
+  store.set((s) => ({ invites: s.invites.filter((i) => i.room.id !== roomId) }));
 }

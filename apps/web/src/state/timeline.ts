@@ -29,7 +29,15 @@ export function mergeMessages(tl: Timeline, incoming: MessageView[], myUserId: s
   }
   let changed = false;
   for (const m of incoming) {
-    if (ids.has(m.id)) continue;
+    if (ids.has(m.id)) {
+      // Held already: take the newer state (an edit or delete we missed, fresh reaction counts).
+      const held = bySeq.get(m.seq);
+      if (held && held.id === m.id && differs(held, m) && !(held.deletedAt && !m.deletedAt)) {
+        bySeq.set(m.seq, { ...m, effects: held.effects ?? m.effects });
+        changed = true;
+      }
+      continue;
+    }
     const existing = bySeq.get(m.seq);
     if (existing) ids.delete(existing.id);
     bySeq.set(m.seq, m);
@@ -43,6 +51,51 @@ export function mergeMessages(tl: Timeline, incoming: MessageView[], myUserId: s
 
   const messages = changed ? [...bySeq.values()].sort((a, b) => a.seq - b.seq) : tl.messages;
   return { ...tl, messages, pending };
+}
+
+/** A message changed in place (edited, deleted, reactions): replace it by id, keeping its seq slot. */
+export function replaceMessage(tl: Timeline, message: MessageView): Timeline {
+  const i = tl.messages.findIndex((m) => m.id === message.id);
+  if (i < 0) return tl;
+  const old = tl.messages[i];
+  // An older state arriving late (an edit event after the delete) must not undo a tombstone.
+  if (old.deletedAt && !message.deletedAt) return tl;
+  const messages = tl.messages.slice();
+  // Keep my `me` flags: events carry reactions without them.
+  messages[i] = {
+    ...message,
+    reactions: message.reactions ?? old.reactions,
+    effects: old.effects ?? message.effects,
+  };
+  if (message.deletedAt) messages[i] = { ...messages[i], reactions: [] };
+  return { ...tl, messages };
+}
+
+export function updateMessage(
+  tl: Timeline,
+  messageId: string,
+  update: (m: MessageView) => MessageView,
+): Timeline {
+  const i = tl.messages.findIndex((m) => m.id === messageId);
+  if (i < 0) return tl;
+  const next = update(tl.messages[i]);
+  if (next === tl.messages[i]) return tl;
+  const messages = tl.messages.slice();
+  messages[i] = next;
+  return { ...tl, messages };
+}
+
+export function findMessage(tl: Timeline | undefined, messageId: string): MessageView | undefined {
+  return tl?.messages.find((m) => m.id === messageId);
+}
+
+function differs(a: MessageView, b: MessageView): boolean {
+  return (
+    a.content !== b.content ||
+    a.editedAt !== b.editedAt ||
+    a.deletedAt !== b.deletedAt ||
+    (b.reactions !== undefined && JSON.stringify(a.reactions ?? []) !== JSON.stringify(b.reactions))
+  );
 }
 
 /** The seq after which a message is missing (a hole in the loaded range), if any. */
