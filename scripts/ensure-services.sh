@@ -4,8 +4,11 @@
 #
 #   - PostgreSQL on 127.0.0.1:5432 (started with pg_ctlcluster if not answering)
 #   - RabbitMQ   on 127.0.0.1:5672 (started with rabbitmq-server -detached)
+#   - RabbitMQ's management plugin (its HTTP API on 127.0.0.1:15672 provisions integration
+#     accounts: their broker users, permissions and topic permissions)
 #   - Debian packages the tests need, each only if missing: `chromium` (browser end-to-end
-#     tests), `nginx` (scale-out test), `docker-compose` (compose file validation)
+#     tests), `nginx` (scale-out test), `docker-compose` (compose file validation), `amqp-tools`
+#     (the integration test publishes and consumes as a bot with a client that is not ours)
 #
 # Env: ENSURE_TIMEOUT_S (default 60) - how long to wait for each service.
 set -euo pipefail
@@ -71,6 +74,17 @@ fi
 wait_until "PostgreSQL" pg_ready
 wait_until "RabbitMQ" rabbit_ready
 
+# --- RabbitMQ management API ---------------------------------------------------
+# Shipped with the broker (no download); enabling it on a running node takes seconds.
+management_ready() { curl -fsS -o /dev/null -u guest:guest http://127.0.0.1:15672/api/overview; }
+if management_ready; then
+  log "RabbitMQ management API already answering"
+else
+  log "enabling rabbitmq_management"
+  as_root rabbitmq-plugins enable rabbitmq_management >/dev/null
+  wait_until "RabbitMQ management API" management_ready
+fi
+
 # --- Test dependencies -------------------------------------------------------
 # Debian packages the tests use, each installed only when its command is missing:
 #   chromium        browser end-to-end tests
@@ -133,6 +147,14 @@ else
   apt_install --no-install-recommends docker-compose
   command -v docker-compose >/dev/null 2>&1 || die "docker-compose installation did not produce docker-compose"
   log "docker-compose installed: $(docker-compose version --short 2>/dev/null || echo unknown version)"
+fi
+
+if command -v amqp-publish >/dev/null 2>&1 && command -v amqp-consume >/dev/null 2>&1; then
+  log "amqp-tools already installed"
+else
+  log "installing amqp-tools (apt-get)"
+  apt_install --no-install-recommends amqp-tools
+  command -v amqp-publish >/dev/null 2>&1 || die "amqp-tools installation did not produce amqp-publish"
 fi
 
 log "all good"
