@@ -106,8 +106,9 @@ http {
     uwsgi_temp_path "${tmp}/uwsgi";
     scgi_temp_path "${tmp}/scgi";
 
+    # max_fails=0, as in ops/nginx/nginx.conf: a 503 from a gateway whose backends are down must not eject it.
     upstream happychat_gateways {
-${gateways.map((g) => `        server ${HOST}:${g.port} max_fails=1 fail_timeout=5s;`).join('\n')}
+${gateways.map((g) => `        server ${HOST}:${g.port} max_fails=0;`).join('\n')}
         keepalive 16;
     }
 

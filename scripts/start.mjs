@@ -6,18 +6,22 @@
 //   HAPPYCHAT_NO_BUILD=1            skip the "build if needed" step
 //   HAPPYCHAT_SERVICE_ENTRY_<NAME>  (tests only) run this JS file instead of dist/apps/<name>/src/main.js
 //   AUTH_HTTP_PORT, ROOM_HTTP_PORT, HISTORY_HTTP_PORT  health/metrics ports of the backends (3001-3003)
+//   WELCOME_BOT_ENABLED=true        also run the example integration (examples/welcome-bot)
+//   WELCOME_BOT_NAME                its name (default "Welcome bot")
 import fs from 'node:fs';
 import path from 'node:path';
 import {
   buildIfNeeded,
   checkInfrastructure,
   jwtSecret,
+  vapidKeys,
   loadDotEnv,
   probeHost,
   ROOT,
   waitReady,
 } from './lib/launch-env.mjs';
 import { makePainter, ORPHAN_GUARD, Supervisor } from './lib/supervisor.mjs';
+import { startWelcomeBot, welcomeBotEnabled } from './lib/welcome-bot.mjs';
 
 const env = process.env;
 loadDotEnv();
@@ -73,7 +77,7 @@ async function shutdown(reason, exitCode = 0) {
   if (shuttingDown) return;
   shuttingDown = true;
   log(`${reason}: stopping services...`);
-  await supervisor.stopAll([['gateway'], ['auth', 'room', 'history']], {
+  await supervisor.stopAll([['welcome-bot'], ['gateway'], ['auth', 'room', 'history']], {
     timeoutMs: SHUTDOWN_TIMEOUT_MS + 2000,
   });
   process.exit(exitCode);
@@ -105,7 +109,7 @@ async function main() {
   }
   if (SERVICES.slice(0, 3).some((s) => s.port === SERVICES[3].port))
     fail(`HTTP_PORT=${SERVICES[3].port} clashes with a backend service port`);
-  const childEnv = { ...env, JWT_SECRET: secret };
+  const childEnv = { ...env, JWT_SECRET: secret, ...(await vapidKeys(env, { log, fail })) };
   const [backends, gateway] = [SERVICES.slice(0, 3), SERVICES[3]];
   backends.forEach((svc) => startService(svc, childEnv));
   const ready = await Promise.all(
@@ -116,8 +120,10 @@ async function main() {
   startService(gateway, childEnv);
   let warned = false;
   while (!shuttingDown) {
-    if (await waitReady(env.HTTP_HOST, gateway.port, 60_000, () => shuttingDown))
+    if (await waitReady(env.HTTP_HOST, gateway.port, 60_000, () => shuttingDown)) {
+      if (welcomeBotEnabled(env)) startWelcomeBot({ env, childEnv, supervisor, log });
       return banner(env.HTTP_HOST, gateway.port);
+    }
     if (!warned && !shuttingDown)
       log(`still waiting for the gateway at ${probeHost(env.HTTP_HOST)}:${gateway.port}/health/ready ...`);
     warned = true;

@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { api, registerUser } from './support/http';
-import { createTestDatabase, createTestVhost, Isolated } from './support/infra';
+import { createTestDatabase, createTestVhost, eventually, Isolated } from './support/infra';
+import { createRoomWith, sendHttp } from './support/rooms';
 import { TestSocket } from './support/ws-client';
 
 const ROOT = resolve(__dirname, '..');
@@ -61,6 +62,7 @@ describe('npm start: the launcher runs the whole system', () => {
         ARGON2_MEMORY_KIB: '1024',
         ARGON2_ITERATIONS: '1',
         LOG_LEVEL: 'warn',
+        WELCOME_BOT_ENABLED: 'true',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -113,6 +115,59 @@ describe('npm start: the launcher runs the whole system', () => {
     expect(ack).toMatchObject({ type: 'message.ack', message: { seq: 1, content: '됐다 🎉' } });
     await ws.close();
   });
+
+  it('runs the example welcome bot: added to a room, it greets a newcomer and answers !ping', async () => {
+    const base = `http://127.0.0.1:${ports.gateway}`;
+    const owner = await registerUser(base, 'botowner');
+    const newcomer = await registerUser(base, 'newcomer', 'Newcomer 🌱');
+    const roomId = await createRoomWith(base, owner, [], 'with the welcome bot');
+    const dir = await api<{ integrations: Array<{ id: string; name: string }> }>(
+      base,
+      'GET',
+      '/api/v1/integrations',
+      {
+        token: owner.token,
+      },
+    );
+    const bot = dir.body.integrations.find((i) => i.name === 'Welcome bot');
+    expect(bot).toBeDefined();
+    const added = await api(base, 'POST', `/api/v1/rooms/${roomId}/integrations`, {
+      token: owner.token,
+      body: { integrationId: bot?.id },
+    });
+    expect(added.status).toBe(201);
+    const link = await api<{ token: string }>(base, 'POST', `/api/v1/rooms/${roomId}/invite-links`, {
+      token: owner.token,
+      body: {},
+    });
+    await api(base, 'POST', `/api/v1/rooms/${roomId}/join`, {
+      token: newcomer.token,
+      body: { inviteToken: link.body.token },
+    });
+    const fromBot = async (): Promise<string[]> => {
+      const page = await api<{ messages: Array<{ senderId: string; content: string }> }>(
+        base,
+        'GET',
+        `/api/v1/rooms/${roomId}/messages`,
+        { token: owner.token },
+      );
+      return page.body.messages.filter((m) => m.senderId === bot?.id).map((m) => m.content);
+    };
+    const greeting = await eventually(async () => {
+      const said = await fromBot();
+      if (!said.some((c) => c.includes('Newcomer 🌱')))
+        throw new Error(`no greeting yet: ${JSON.stringify(said)}`);
+      return said;
+    }, 15_000);
+    expect(greeting.find((c) => c.includes('Newcomer 🌱'))).toMatch(/^Welcome, Newcomer 🌱!/);
+    await sendHttp(base, owner, roomId, '!ping', 'ping-1');
+    await eventually(async () => {
+      const said = await fromBot();
+      if (!said.includes('pong 🏓')) throw new Error(`no pong yet: ${JSON.stringify(said)}`);
+      return true;
+    }, 15_000);
+    expect(output).toContain('welcome-bot');
+  }, 45_000);
 
   it('stops every service cleanly on Ctrl-C', async () => {
     const exited = new Promise<number | null>((r) => launcher.once('exit', (code) => r(code)));

@@ -359,9 +359,10 @@ function labels(size) {
 }
 
 function markdown(r) {
+  const names = labels(r.size);
   const rows = Object.entries(r.queries).map(
     ([k, v]) =>
-      `| ${LABELS[k] ?? k} | ${v.p50.toFixed(2)} | ${v.p99.toFixed(2)} | ${v.p50Ratio} | ${v.p99Ratio} |`,
+      `| ${names[k] ?? k} | ${v.p50.toFixed(2)} | ${v.p99.toFixed(2)} | ${v.p50Ratio} | ${v.p99Ratio} |`,
   );
   return [
     `Run ${r.startedAt} on ${r.machine.cpus} CPUs (${r.machine.cpuModel}), load average ${r.machine.loadavg.map((x) => x.toFixed(1)).join(' ')}:`,

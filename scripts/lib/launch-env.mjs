@@ -80,6 +80,43 @@ export function jwtSecret(env, { log, fail }) {
   return secret;
 }
 
+/**
+ * Web push keys: from the environment when any is set (the room service validates them), else a
+ * development pair from .happychat/vapid.json (created on first run). Keeping the pair matters:
+ * browsers subscribed with a public key stop receiving pushes signed with another.
+ */
+export async function vapidKeys(env, { log, fail }) {
+  const names = ['VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY', 'VAPID_SUBJECT'];
+  if (names.some((n) => env[n])) {
+    const missing = names.filter((n) => !env[n]);
+    if (missing.length > 0) fail(`${missing.join(', ')} unset: set all three VAPID variables or none`);
+    return {};
+  }
+  const file = path.join(ROOT, '.happychat', 'vapid.json');
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const { default: webpush } = await import('web-push');
+    const keys = webpush.generateVAPIDKeys();
+    const stored = {
+      publicKey: keys.publicKey,
+      privateKey: keys.privateKey,
+      subject: 'mailto:dev@happychat.invalid',
+    };
+    try {
+      fs.writeFileSync(file, JSON.stringify(stored, null, 2) + '\n', { mode: 0o600, flag: 'wx' });
+      log(`generated development web push (VAPID) keys in ${path.relative(ROOT, file)}`);
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw err;
+    }
+  }
+  try {
+    const { publicKey, privateKey, subject } = JSON.parse(fs.readFileSync(file, 'utf8'));
+    return { VAPID_PUBLIC_KEY: publicKey, VAPID_PRIVATE_KEY: privateKey, VAPID_SUBJECT: subject };
+  } catch (err) {
+    fail(`cannot read ${file}: ${err.message} (delete it to generate new keys)`);
+  }
+}
+
 export function tcpCheck(host, port, timeoutMs = 3000) {
   return new Promise((resolve) => {
     const socket = net.connect({ host, port });

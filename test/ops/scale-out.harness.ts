@@ -55,12 +55,25 @@ export class ScaleOut {
     proc.stderr?.on('data', keep);
   }
 
-  static async start(overrides: NodeJS.ProcessEnv = {}): Promise<ScaleOut> {
+  /**
+   * @param servers other PostgreSQL and RabbitMQ servers than the shared test ones (the full
+   *   chaos run's private pair): a fresh database is created on that PostgreSQL; the broker is
+   *   used through its default vhost, as nothing else uses that node.
+   */
+  static async start(
+    overrides: NodeJS.ProcessEnv = {},
+    servers?: { pgAdminUrl: string; amqpUrl: string },
+  ): Promise<ScaleOut> {
     for (const app of ['auth', 'room', 'history', 'gateway']) {
       const entry = resolve(ROOT, `dist/apps/${app}/src/main.js`);
       if (!existsSync(entry)) throw new Error(`${entry} missing: run npm run build (npm test does)`);
     }
-    const [db, vhost] = await Promise.all([createTestDatabase('hc_scale'), createTestVhost('hc_scale')]);
+    const [db, vhost] = servers
+      ? [
+          await createTestDatabase('hc_scale', servers.pgAdminUrl),
+          { name: '/', url: servers.amqpUrl, drop: async () => undefined },
+        ]
+      : await Promise.all([createTestDatabase('hc_scale'), createTestVhost('hc_scale')]);
     const dir = mkdtempSync(join(tmpdir(), 'hc-scale-test-'));
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,

@@ -1,18 +1,25 @@
-import { execFile } from 'node:child_process';
-import { readdirSync } from 'node:fs';
-import { promisify } from 'node:util';
 import { MessageView } from '@app/contracts';
 import { ScaleOut } from '../ops/scale-out.harness';
 import { api, registerUser, TestUser } from '../support/http';
+import {
+  CHAOS_FULL,
+  keepInfraLog,
+  PrivateInfra,
+  privateInfra,
+  runInfraCommand,
+} from '../support/private-infra';
 import { ResilientClient } from '../support/resilient-client';
 import { createRoomWith } from '../support/rooms';
 
-const exec = promisify(execFile);
 /**
- * `npm run chaos` sets CHAOS_FULL=1: more users and rooms, and the broker and the database are
- * restarted too. Those are shared by every other test, so `npm test` only kills services.
+ * `npm run chaos` (scripts/chaos.mjs) runs the full version: more users and rooms, and the broker
+ * and the database are faulted too — its own private RabbitMQ node and PostgreSQL cluster, never
+ * the shared ones. `npm test` runs the short version on the shared servers: service kills only.
  */
-const FULL = process.env.CHAOS_FULL === '1';
+const FULL = CHAOS_FULL;
+const INFRA: PrivateInfra | undefined = FULL ? privateInfra() : undefined;
+if (FULL && !INFRA)
+  throw new Error('the full chaos run faults its own broker and database: start it with `npm run chaos`');
 const USERS = FULL ? 16 : 6;
 const ROOMS = FULL ? 4 : 2;
 const SEND_EVERY_MS = FULL ? 120 : 200;
@@ -35,37 +42,48 @@ const killNine = (instance: string): Fault => ({
   },
 });
 
+const allReady = async (so: ScaleOut): Promise<void> => {
+  for (const name of Object.keys(so.state().instances).filter((n) => n !== 'nginx'))
+    await so.waitReady(name, 1, 90_000);
+};
+
+/**
+ * PostgreSQL restarted both ways: `fast` (clients are told to go, open transactions roll back,
+ * a clean checkpoint) and `immediate` (every backend killed at once, no checkpoint: on start the
+ * server replays its WAL, as after a crash — the harder case for the services).
+ */
+const pgRestart = (mode: 'fast' | 'immediate', infra: PrivateInfra): Fault => ({
+  name: `PostgreSQL restart (pg_ctl restart -m ${mode})`,
+  async run(so) {
+    const started = Date.now();
+    await runInfraCommand(mode === 'fast' ? infra.postgres.restartFast : infra.postgres.restartImmediate);
+    const back = ((Date.now() - started) / 1000).toFixed(1);
+    await allReady(so);
+    return `database back after ${back} s; every instance ready after ${((Date.now() - started) / 1000).toFixed(1)} s`;
+  },
+});
+
 const FAULTS: Fault[] = [
   killNine('gateway-1'),
   killNine('auth'),
   killNine('room-1'),
   killNine('history-1'),
-  ...(FULL
+  ...(INFRA
     ? [
         {
           name: 'RabbitMQ stop_app / start_app',
           async run(so: ScaleOut) {
             const started = Date.now();
-            await exec('rabbitmqctl', ['-q', 'stop_app']);
+            await runInfraCommand(INFRA.rabbitmq.stopApp);
             await sleep(3000);
-            await exec('rabbitmqctl', ['-q', 'start_app']);
-            await exec('rabbitmqctl', ['-q', 'await_startup']);
-            for (const name of Object.keys(so.state().instances).filter((n) => n !== 'nginx'))
-              await so.waitReady(name, 1, 90_000);
+            await runInfraCommand(INFRA.rabbitmq.startApp);
+            await runInfraCommand(INFRA.rabbitmq.awaitStartup);
+            await allReady(so);
             return `broker down ~3 s; every instance reconnected and was ready after ${((Date.now() - started) / 1000).toFixed(1)} s`;
           },
         },
-        {
-          name: 'PostgreSQL restart',
-          async run(so: ScaleOut) {
-            const started = Date.now();
-            const version = readdirSync('/etc/postgresql').sort().pop() as string;
-            await exec('pg_ctlcluster', ['--skip-systemctl-redirect', version, 'main', 'restart']);
-            for (const name of Object.keys(so.state().instances).filter((n) => n !== 'nginx'))
-              await so.waitReady(name, 1, 90_000);
-            return `restarted; every instance ready again after ${((Date.now() - started) / 1000).toFixed(1)} s`;
-          },
-        },
+        pgRestart('fast', INFRA),
+        pgRestart('immediate', INFRA),
       ]
     : []),
 ];
@@ -83,11 +101,14 @@ describe(`chaos (${FULL ? 'full: services, broker, database' : 'short: services 
   const clients = new Map<string, ResilientClient>();
 
   beforeAll(async () => {
-    so = await ScaleOut.start({
-      SCALE_OUT_RESTART_DELAY_MS: '500',
-      SCALE_OUT_ROOMS: '1',
-      SCALE_OUT_HISTORIES: '1',
-    });
+    so = await ScaleOut.start(
+      {
+        SCALE_OUT_RESTART_DELAY_MS: '500',
+        SCALE_OUT_ROOMS: '1',
+        SCALE_OUT_HISTORIES: '1',
+      },
+      INFRA && { pgAdminUrl: INFRA.postgres.adminUrl, amqpUrl: INFRA.rabbitmq.amqpUrl },
+    );
     for (let i = 0; i < USERS; i++)
       users.push(await registerUser(so.url, `chaos${i}${Date.now().toString(36).slice(-4)}`));
     for (let r = 0; r < ROOMS; r++) {
@@ -105,6 +126,7 @@ describe(`chaos (${FULL ? 'full: services, broker, database' : 'short: services 
 
   afterAll(async () => {
     await Promise.all([...clients.values()].map((c) => c.stop()));
+    if (so) keepInfraLog('scale-out.log', so.output);
     await so?.stop();
   }, 60_000);
 

@@ -1,13 +1,22 @@
 import { api, TestUser } from '../support/http';
 import { RunningSystem, startSystem } from '../support/system';
 import { Frame, TestSocket } from '../support/ws-client';
-import { becomeGuest, inviteLink, PEOPLE_ENV, someone } from './people';
+import { becomeGuest, inviteLink, loginAdmin, PEOPLE_ENV, someone } from './people';
 
-const ROLES = ['owner', 'admin', 'member', 'nonMember', 'banned', 'guest'] as const;
+/**
+ * `moderator` is a member with the room role `admin`: the room service's moderator
+ * (`isManager`: owner or admin) who may kick, ban, mute, delete others' messages and review
+ * reports, but only acts on members it outranks (`outranks`: owner > admin > member).
+ * `siteAdmin` is the site's admin account, not a member of the room: it decides topics and has
+ * no power inside other people's rooms.
+ */
+const ROLES = ['owner', 'moderator', 'member', 'nonMember', 'banned', 'guest', 'siteAdmin'] as const;
 type Role = (typeof ROLES)[number];
-const MEMBERS: Role[] = ['owner', 'admin', 'member'];
-const MANAGERS: Role[] = ['owner', 'admin'];
+const MEMBERS: Role[] = ['owner', 'moderator', 'member'];
+const MANAGERS: Role[] = ['owner', 'moderator'];
 const EVERYONE: Role[] = [...ROLES];
+/** Registered accounts (not guests): may create rooms, propose topics, join by invite link. */
+const REGISTERED_OUTSIDERS: Role[] = ['nonMember', 'siteAdmin'];
 
 const PNG = Buffer.from(
   'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
@@ -19,10 +28,13 @@ interface Scene {
   roomId: string;
   /** A member everybody tries to act on (kick, ban, mute, promote, hand over to). */
   target: TestUser;
+  /** A second moderator (room admin): only the owner outranks them. */
+  peer: TestUser;
   linkId: string;
   messageId: string;
+  /** A message the owner wrote. */
+  ownerMessageId: string;
   reportId: string;
-  proposalId: string;
 }
 
 interface Outcome {
@@ -41,14 +53,15 @@ interface Case {
 }
 
 /**
- * Every room endpoint and frame, tried as the room's owner, an admin, a member, a registered
- * non-member, a banned user and a guest: exactly the allowed ones succeed; every other answer is a
+ * Every room endpoint and frame, tried as the room's owner, a moderator, a member, a registered
+ * non-member, a banned user, a guest and the site admin: exactly the allowed ones succeed; every other answer is a
  * 4xx (or an error frame) with a code, never a 5xx.
  */
-describe('authorization matrix: every room endpoint and frame × owner, admin, member, non-member, banned, guest', () => {
+describe('authorization matrix: every room endpoint and frame × owner, moderator, member, non-member, banned, guest, site admin', () => {
   let sys: RunningSystem;
   const people = {} as Record<Role, TestUser>;
   let target: TestUser;
+  let peer: TestUser;
   const sockets = {} as Record<Role, TestSocket>;
   let shared: Scene;
   let seq = 0;
@@ -74,16 +87,16 @@ describe('authorization matrix: every room endpoint and frame × owner, admin, m
     return error ? { ok: false, status: 'error', code: error.code as string } : { ok: true, status: 'none' };
   };
 
-  /** A group room with the cast in place: owner, admin, member, target, a banned user, a message, a report. */
+  /** A group room with the cast in place: owner, moderators, member, target, a banned user, messages, a report. */
   async function stage(): Promise<Scene> {
-    const { owner, admin, member, banned } = people;
+    const { owner, moderator, member, banned } = people;
     const created = await api<{ id: string }>(sys.baseUrl, 'POST', '/api/v1/rooms', {
       token: owner.token,
       body: { name: `matrix ${++seq}` },
     });
     const roomId = created.body.id;
     const token = await inviteLink(sys.baseUrl, owner, roomId);
-    for (const u of [admin, member, target, banned]) {
+    for (const u of [moderator, peer, member, target, banned]) {
       const joined = await api(sys.baseUrl, 'POST', `/api/v1/rooms/${roomId}/join`, {
         token: u.token,
         body: { inviteToken: token },
@@ -91,10 +104,11 @@ describe('authorization matrix: every room endpoint and frame × owner, admin, m
       if (joined.status !== 200)
         throw new Error(`stage join: ${joined.status} ${JSON.stringify(joined.body)}`);
     }
-    await api(sys.baseUrl, 'PUT', `/api/v1/rooms/${roomId}/members/${admin.id}/role`, {
-      token: owner.token,
-      body: { role: 'admin' },
-    });
+    for (const u of [moderator, peer])
+      await api(sys.baseUrl, 'PUT', `/api/v1/rooms/${roomId}/members/${u.id}/role`, {
+        token: owner.token,
+        body: { role: 'admin' },
+      });
     await api(sys.baseUrl, 'POST', `/api/v1/rooms/${roomId}/bans`, {
       token: owner.token,
       body: { userId: banned.id },
@@ -112,6 +126,12 @@ describe('authorization matrix: every room endpoint and frame × owner, admin, m
         body: { clientMsgId: `stage-${seq}`, content: 'a message to act on' },
       },
     );
+    const ownerSent = await api<{ message: { id: string } }>(
+      sys.baseUrl,
+      'POST',
+      `/api/v1/rooms/${roomId}/messages`,
+      { token: owner.token, body: { clientMsgId: `stage-owner-${seq}`, content: 'the owner speaks' } },
+    );
     const report = await api<{ id: string }>(sys.baseUrl, 'POST', `/api/v1/rooms/${roomId}/reports`, {
       token: target.token,
       body: { messageId: sent.body.message.id, reason: 'spam' },
@@ -124,10 +144,11 @@ describe('authorization matrix: every room endpoint and frame × owner, admin, m
     return {
       roomId,
       target,
+      peer,
       linkId: link.body.id,
       messageId: sent.body.message.id,
+      ownerMessageId: ownerSent.body.message.id,
       reportId: report.body.id,
-      proposalId: shared?.proposalId ?? '',
     };
   }
 
@@ -137,7 +158,7 @@ describe('authorization matrix: every room endpoint and frame × owner, admin, m
     // Rooms
     {
       name: 'POST /rooms',
-      allowed: ['owner', 'admin', 'member', 'nonMember', 'banned'],
+      allowed: ['owner', 'moderator', 'member', 'nonMember', 'banned', 'siteAdmin'],
       call: (_s, a) => http('POST', '/api/v1/rooms', a, { name: 'mine' }),
     },
     { name: 'GET /rooms', allowed: EVERYONE, call: (_s, a) => http('GET', '/api/v1/rooms', a) },
@@ -191,7 +212,7 @@ describe('authorization matrix: every room endpoint and frame × owner, admin, m
     },
     {
       name: 'POST /rooms/:id/join (invite link)',
-      allowed: [...MEMBERS, 'nonMember'],
+      allowed: [...MEMBERS, ...REGISTERED_OUTSIDERS],
       fresh: true,
       call: async (s, a) => {
         const token = await inviteLink(sys.baseUrl, people.owner, s.roomId);
@@ -200,7 +221,7 @@ describe('authorization matrix: every room endpoint and frame × owner, admin, m
     },
     {
       name: 'POST /rooms/:id/invites/decline (invited)',
-      allowed: ['nonMember', 'guest'],
+      allowed: ['nonMember', 'guest', 'siteAdmin'],
       fresh: true,
       call: async (s, a) => {
         await http('POST', room(s, '/invites'), people.owner, { userId: a.id });
@@ -209,7 +230,7 @@ describe('authorization matrix: every room endpoint and frame × owner, admin, m
     },
     {
       name: 'POST /rooms/:id/leave',
-      allowed: ['admin', 'member'],
+      allowed: ['moderator', 'member'],
       fresh: true,
       call: (s, a) => http('POST', room(s, '/leave'), a),
     },
@@ -260,6 +281,35 @@ describe('authorization matrix: every room endpoint and frame × owner, admin, m
       allowed: MANAGERS,
       fresh: true,
       call: (s, a) => http('DELETE', room(s, `/bans/${people.banned.id}`), a),
+    },
+    // Moderation of someone not outranked: a peer moderator (only the owner outranks them), the owner (nobody).
+    {
+      name: 'POST /rooms/:id/members/:userId/kick (a peer moderator)',
+      allowed: ['owner'],
+      fresh: true,
+      call: (s, a) => http('POST', room(s, `/members/${s.peer.id}/kick`), a, {}),
+    },
+    {
+      name: 'POST /rooms/:id/bans (a peer moderator)',
+      allowed: ['owner'],
+      fresh: true,
+      call: (s, a) => http('POST', room(s, '/bans'), a, { userId: s.peer.id }),
+    },
+    {
+      name: 'POST /rooms/:id/members/:userId/mute (a peer moderator)',
+      allowed: ['owner'],
+      fresh: true,
+      call: (s, a) => http('POST', room(s, `/members/${s.peer.id}/mute`), a, { durationSeconds: 60 }),
+    },
+    {
+      name: 'POST /rooms/:id/members/:userId/kick (the owner)',
+      allowed: [],
+      call: (s, a) => http('POST', room(s, `/members/${people.owner.id}/kick`), a, {}),
+    },
+    {
+      name: 'POST /rooms/:id/members/:userId/mute (the owner)',
+      allowed: [],
+      call: (s, a) => http('POST', room(s, `/members/${people.owner.id}/mute`), a, { durationSeconds: 60 }),
     },
     { name: 'GET /rooms/:id/bans', allowed: MANAGERS, call: (s, a) => http('GET', room(s, '/bans'), a) },
     {
@@ -312,6 +362,13 @@ describe('authorization matrix: every room endpoint and frame × owner, admin, m
       fresh: true,
       call: (s, a) => http('DELETE', room(s, `/messages/${s.messageId}`), a),
     },
+    // Deleting others' messages has no rank: a moderator may remove even the owner's.
+    {
+      name: 'DELETE /rooms/:id/messages/:messageId (the owner’s)',
+      allowed: MANAGERS,
+      fresh: true,
+      call: (s, a) => http('DELETE', room(s, `/messages/${s.ownerMessageId}`), a),
+    },
     {
       name: 'PUT /rooms/:id/messages/:messageId/reactions/:emoji',
       allowed: MEMBERS,
@@ -346,43 +403,51 @@ describe('authorization matrix: every room endpoint and frame × owner, admin, m
       allowed: MEMBERS,
       call: (s, _a, r) => silent(r, { type: 'read', roomId: s.roomId, seq: 1 }),
     },
-    // Topics (site admins decide; none of these six is one)
+    // Topics: only the site admin decides (room moderators have no say).
     { name: 'GET /topics', allowed: EVERYONE, call: (_s, a) => http('GET', '/api/v1/topics', a) },
     {
       name: 'POST /topics',
-      allowed: [],
-      call: (_s, a) => http('POST', '/api/v1/topics', a, { name: 'topic' }),
+      allowed: ['siteAdmin'],
+      call: (_s, a) => http('POST', '/api/v1/topics', a, { name: `topic ${++seq}` }),
     },
     {
       name: 'POST /topics/proposals',
-      allowed: ['owner', 'admin', 'member', 'nonMember', 'banned'],
-      call: (_s, a) => http('POST', '/api/v1/topics/proposals', a, { name: 'idea' }),
+      allowed: ['owner', 'moderator', 'member', 'nonMember', 'banned', 'siteAdmin'],
+      call: (_s, a) => http('POST', '/api/v1/topics/proposals', a, { name: `idea ${++seq}` }),
     },
     {
       name: 'POST /topics/proposals/:id/approve',
-      allowed: [],
-      call: (s, a) => http('POST', `/api/v1/topics/proposals/${s.proposalId}/approve`, a),
+      allowed: ['siteAdmin'],
+      call: async (_s, a) => http('POST', `/api/v1/topics/proposals/${await proposal()}/approve`, a),
     },
     {
       name: 'POST /topics/proposals/:id/reject',
-      allowed: [],
-      call: (s, a) => http('POST', `/api/v1/topics/proposals/${s.proposalId}/reject`, a, { reason: 'no' }),
+      allowed: ['siteAdmin'],
+      call: async (_s, a) =>
+        http('POST', `/api/v1/topics/proposals/${await proposal()}/reject`, a, { reason: 'no' }),
     },
   ];
 
+  /** A fresh pending proposal by a member, for one decision. */
+  async function proposal(): Promise<string> {
+    const res = await api<{ id: string }>(sys.baseUrl, 'POST', '/api/v1/topics/proposals', {
+      token: people.member.token,
+      body: { name: `A proposal ${++seq}` },
+    });
+    if (res.status !== 201) throw new Error(`proposal: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body.id;
+  }
+
   beforeAll(async () => {
     sys = await startSystem(PEOPLE_ENV);
-    for (const role of ['owner', 'admin', 'member', 'nonMember', 'banned'] as const)
+    for (const role of ['owner', 'moderator', 'member', 'nonMember', 'banned'] as const)
       people[role] = await someone(sys.baseUrl, role.toLowerCase().slice(0, 8));
     people.guest = await becomeGuest(sys.baseUrl);
+    people.siteAdmin = await loginAdmin(sys.baseUrl);
     target = await someone(sys.baseUrl, 'target');
+    peer = await someone(sys.baseUrl, 'peer');
     for (const role of ROLES) sockets[role] = await TestSocket.connect(sys.wsUrl, people[role].token);
     shared = await stage();
-    const proposal = await api<{ id: string }>(sys.baseUrl, 'POST', '/api/v1/topics/proposals', {
-      token: people.member.token,
-      body: { name: 'A proposal nobody here may decide' },
-    });
-    shared.proposalId = proposal.body.id;
   }, 120_000);
 
   afterAll(async () => {
@@ -395,7 +460,7 @@ describe('authorization matrix: every room endpoint and frame × owner, admin, m
     async (_name, c) => {
       const wrong: string[] = [];
       for (const role of ROLES) {
-        const scene = c.fresh ? { ...(await stage()), proposalId: shared.proposalId } : shared;
+        const scene = c.fresh ? await stage() : shared;
         const outcome = await c.call(scene, people[role], role);
         const expected = c.allowed.includes(role);
         const clean =

@@ -22,19 +22,22 @@ export function uniqueName(prefix: string): string {
 }
 
 /** A fresh PostgreSQL database for one test file. */
-export async function createTestDatabase(prefix = 'hc_test'): Promise<Isolated> {
+export async function createTestDatabase(
+  prefix = 'hc_test',
+  adminUrl = TEST_PG_ADMIN_URL,
+): Promise<Isolated> {
   const name = uniqueName(prefix);
-  const admin = new Client({ connectionString: TEST_PG_ADMIN_URL });
+  const admin = new Client({ connectionString: adminUrl });
   await admin.connect();
   await admin.query(`CREATE DATABASE "${name}"`);
   await admin.end();
-  const url = new URL(TEST_PG_ADMIN_URL);
+  const url = new URL(adminUrl);
   url.pathname = `/${name}`;
   return {
     name,
     url: url.toString(),
     async drop() {
-      const c = new Client({ connectionString: TEST_PG_ADMIN_URL });
+      const c = new Client({ connectionString: adminUrl });
       await c.connect();
       await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await c.end();
@@ -51,6 +54,19 @@ export async function createTestVhost(prefix = 'hc_test'): Promise<Isolated> {
     name,
     url: `${TEST_AMQP_BASE}/${encodeURIComponent(name)}`,
     async drop() {
+      // Integration users (global in RabbitMQ) made for this vhost go with it.
+      const perms = await exec('rabbitmqctl', [
+        '-q',
+        '--no-table-headers',
+        'list_permissions',
+        '-p',
+        name,
+      ]).catch(() => ({ stdout: '' }));
+      const bots = String(perms.stdout)
+        .split('\n')
+        .map((line) => line.split('\t')[0])
+        .filter((user) => user.startsWith('happychat-bot-'));
+      for (const user of bots) await exec('rabbitmqctl', ['-q', 'delete_user', user]).catch(() => undefined);
       await exec('rabbitmqctl', ['-q', 'delete_vhost', name]).catch(() => undefined);
     },
   };

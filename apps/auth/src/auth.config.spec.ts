@@ -32,6 +32,27 @@ describe('AuthConfig', () => {
     expect(() => loadConfig(AuthConfig, env)).toThrow(/JWT_SECRET/);
   });
 
+  it('takes the broker management API and the address bots use, and refuses other shapes', () => {
+    expect(loadConfig(AuthConfig, { JWT_SECRET: SECRET })).toMatchObject({
+      RABBITMQ_MANAGEMENT_URL: 'http://guest:guest@127.0.0.1:15672',
+      INTEGRATIONS_AMQP_URL: '',
+    });
+    expect(
+      loadConfig(AuthConfig, {
+        JWT_SECRET: SECRET,
+        INTEGRATIONS_AMQP_URL: 'amqps://broker.example.com:5671',
+      }),
+    ).toMatchObject({ INTEGRATIONS_AMQP_URL: 'amqps://broker.example.com:5671' });
+    for (const bad of [
+      { RABBITMQ_MANAGEMENT_URL: 'rabbit:15672' },
+      { INTEGRATIONS_AMQP_URL: 'amqp://user:secret@broker:5672' },
+      { INTEGRATIONS_AMQP_URL: 'amqp://broker:5672/vhost' },
+      { INTEGRATIONS_AMQP_URL: 'http://broker' },
+    ]) {
+      expect(() => loadConfig(AuthConfig, { JWT_SECRET: SECRET, ...bad })).toThrow(ConfigValidationError);
+    }
+  });
+
   it('bounds the token lifetime', () => {
     expect(() => loadConfig(AuthConfig, { JWT_SECRET: SECRET, ACCESS_TOKEN_TTL_SECONDS: '59' })).toThrow(
       ConfigValidationError,

@@ -1,5 +1,6 @@
 import {
   IsInt,
+  Matches,
   IsString,
   Max,
   MaxLength,
@@ -90,6 +91,22 @@ export class AuthConfig extends BaseConfig {
 
   /** Guest identities one client IP may create per window (LOGIN_FAILURE_WINDOW_SECONDS). */
   @IsInt() @Min(1) @Max(100_000) GUESTS_PER_IP: number = 20;
+
+  /**
+   * RabbitMQ's management API, with an administrator's credentials in the URL: integration
+   * accounts get their own broker users, permissions and topic permissions through it.
+   */
+  @Matches(/^https?:\/\//, { message: 'RABBITMQ_MANAGEMENT_URL must be an http(s):// URL' })
+  RABBITMQ_MANAGEMENT_URL: string = 'http://guest:guest@127.0.0.1:15672';
+
+  /**
+   * Where integrations connect, as they see the broker (amqp[s]://host:port, no credentials);
+   * empty: the host and port of AMQP_URL. The vhost is always AMQP_URL's.
+   */
+  @Matches(/^(amqps?:\/\/[^@/]+\/?)?$/, {
+    message: 'INTEGRATIONS_AMQP_URL must be empty or amqp(s)://host:port without credentials or path',
+  })
+  INTEGRATIONS_AMQP_URL: string = '';
 
   /** Largest avatar image accepted, in bytes. */
   @IsInt() @Min(1024) @Max(16 * 1024 * 1024) AVATAR_MAX_BYTES: number = 2 * 1024 * 1024;

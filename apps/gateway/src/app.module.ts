@@ -5,12 +5,14 @@ import { MessagingModule } from '@app/messaging';
 import { AccessTokenGuard } from './auth/access-token.guard';
 import { GatewayAuthModule } from './auth/auth.module';
 import { AdminModule } from './admin/admin.module';
+import { IntegrationsModule } from './integrations/integrations.module';
 import { AppExceptionFilter } from './errors/app-exception.filter';
 import { GatewayConfig } from './gateway.config';
 import { MeModule } from './me/me.module';
 import { ExportModule } from './export/export.module';
 import { MessagesModule } from './messages/messages.module';
 import { SearchModule } from './search/search.module';
+import { PushModule } from './push/push.module';
 import { PresenceController } from './presence/presence.controller';
 import { ReadsController } from './reads/reads.controller';
 import { RealtimeModule } from './realtime/realtime.module';
@@ -40,6 +42,7 @@ export class GatewayAppModule {
         MeModule,
         UsersModule,
         AdminModule,
+        IntegrationsModule,
         RoomsModule,
         ModerationModule,
         FriendsModule,
@@ -47,6 +50,7 @@ export class GatewayAppModule {
         MessagesModule,
         SearchModule,
         ExportModule,
+        PushModule,
       ],
       controllers: [ReadsController, PresenceController],
       providers: [

@@ -48,6 +48,9 @@ export class GatewayConfig extends BaseConfig {
   /** Largest avatar upload accepted, in bytes (the auth service enforces its own copy too). */
   @IsInt() @Min(1024) @Max(16 * 1024 * 1024) AVATAR_MAX_BYTES: number = 2 * 1024 * 1024;
 
+  /** Largest message image accepted, in bytes (the room service enforces its own copy too). */
+  @IsInt() @Min(1024) @Max(16 * 1024 * 1024) ATTACHMENT_MAX_BYTES: number = 10 * 1024 * 1024;
+
   /** How long a session found active by the auth service is trusted without asking again, in ms. */
   @IsInt() @Min(0) @Max(60_000) SESSION_CHECK_TTL_MS: number = 10_000;
 }

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBoolean, IsInt, IsString, Max, Min } from 'class-validator';
+import { IsBoolean, IsInt, IsString, Matches, Max, Min, ValidateIf } from 'class-validator';
 import { BaseConfig } from '@app/common';
 
 /** `true`/`1`/`yes` turn a flag on; anything else (or unset) leaves it off. */
@@ -8,6 +8,10 @@ const envFlag = () =>
     const raw = obj[key];
     return raw === true || (typeof raw === 'string' && /^(1|true|yes|on)$/i.test(raw.trim()));
   });
+
+/** Any VAPID variable set means push is wanted, and then all three must be valid. */
+const vapidWanted = (c: RoomConfig): boolean =>
+  c.VAPID_PUBLIC_KEY !== '' || c.VAPID_PRIVATE_KEY !== '' || c.VAPID_SUBJECT !== '';
 
 export class RoomConfig extends BaseConfig {
   // Explicit types so the decorator metadata says Number even when compiled file by file
@@ -57,4 +61,41 @@ export class RoomConfig extends BaseConfig {
 
   /** Ceiling of the relay's exponential backoff for an operation that keeps failing. */
   @IsInt() @Min(10) @Max(3600000) OUTBOX_MAX_BACKOFF_MS: number = 30000;
+
+  /**
+   * Web push (VAPID, RFC 8292): all three or none. Unset turns push off (the web client then hides
+   * the option). Keys as \`npx web-push generate-vapid-keys\` prints them (base64url); the subject is
+   * how push services reach the operator: \`mailto:...\` or \`https://...\`.
+   */
+  @ValidateIf(vapidWanted)
+  @Matches(/^B[A-Za-z0-9_-]{86}$/, {
+    message: 'VAPID_PUBLIC_KEY must be a base64url P-256 public key (87 characters)',
+  })
+  VAPID_PUBLIC_KEY: string = '';
+  @ValidateIf(vapidWanted)
+  @Matches(/^[A-Za-z0-9_-]{43}$/, {
+    message: 'VAPID_PRIVATE_KEY must be a base64url P-256 private key (43 characters)',
+  })
+  VAPID_PRIVATE_KEY: string = '';
+  @ValidateIf(vapidWanted)
+  @Matches(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/[^\s/]+\S*)$/, {
+    message: 'VAPID_SUBJECT must be a mailto: address or an https: URL',
+  })
+  VAPID_SUBJECT: string = '';
+
+  /** Seconds a push service keeps an undelivered notification (chat is stale after a while). */
+  @IsInt() @Min(0) @Max(7 * 24 * 3600) PUSH_TTL_SECONDS: number = 3600;
+
+  /** Tests only: accept http://127.0.0.1 and http://localhost subscription endpoints (a fake push service). */
+  @envFlag() @IsBoolean() PUSH_ALLOW_HTTP_LOCALHOST: boolean = false;
+
+  /** Largest message image accepted, in bytes (the gateway refuses larger bodies first). */
+  @IsInt() @Min(1024) @Max(16 * 1024 * 1024) ATTACHMENT_MAX_BYTES: number = 10 * 1024 * 1024;
+
+  /** Uploads never sent in a message are deleted after this many hours. */
+  @IsInt() @Min(1) @Max(24 * 30) ATTACHMENT_UNSENT_TTL_HOURS: number = 24;
+
+  get pushEnabled(): boolean {
+    return this.VAPID_PUBLIC_KEY !== '';
+  }
 }

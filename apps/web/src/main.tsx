@@ -4,6 +4,9 @@ import { App } from './App';
 import { store } from './state/app';
 import { startSession } from './state/session-actions';
 import './styles.css';
+import { registerServiceWorker } from './sw-register';
+
+registerServiceWorker();
 
 const saved = store.get().session;
 if (saved) startSession(saved);

@@ -11,6 +11,13 @@ import {
   ModerationCommands,
 } from './moderation/commands';
 import { TopicCommandClasses, TopicCommandResults, TopicCommands } from './topics/commands';
+import { PushCommandClasses, PushCommandResults, PushCommands } from './push/commands';
+import {
+  IntegrationCommandClasses,
+  IntegrationCommandResults,
+  IntegrationCommands,
+  RoomIntegrationCommands,
+} from './integrations/commands';
 
 export * from './auth/commands';
 export * from './rooms/commands';
@@ -20,6 +27,8 @@ export * from './reads/commands';
 export * from './friends/commands';
 export * from './moderation/commands';
 export * from './topics/commands';
+export * from './push/commands';
+export * from './integrations/commands';
 
 /**
  * Commands travel as RPC requests on the `happychat.commands` exchange, routed by `type`.
@@ -37,6 +46,9 @@ export const Commands = {
   ...FriendCommands,
   ...ModerationCommands,
   ...TopicCommands,
+  ...PushCommands,
+  ...IntegrationCommands,
+  ...RoomIntegrationCommands,
 } as const;
 export type CommandType = (typeof Commands)[keyof typeof Commands];
 
@@ -51,7 +63,9 @@ export interface CommandResults
     HistoryCommandResults,
     FriendCommandResults,
     ModerationCommandResults,
-    TopicCommandResults {}
+    TopicCommandResults,
+    PushCommandResults,
+    IntegrationCommandResults {}
 
 export const CommandClasses = {
   ...ReadCommandClasses,
@@ -63,6 +77,8 @@ export const CommandClasses = {
   ...FriendCommandClasses,
   ...ModerationCommandClasses,
   ...TopicCommandClasses,
+  ...PushCommandClasses,
+  ...IntegrationCommandClasses,
 } as const;
 
 /** Payload of a command as a caller builds it: everything but the `type`/`v` envelope. */

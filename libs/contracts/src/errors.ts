@@ -56,6 +56,14 @@ export enum RoomErrorCode {
   TARGET_NOT_MEMBER = 'room.target_not_member',
   PROPOSAL_NOT_FOUND = 'room.proposal_not_found',
   PROPOSAL_DECIDED = 'room.proposal_decided',
+  /** No such attachment for you: unknown, in a room you cannot read, or not sent yet (and not yours). */
+  ATTACHMENT_NOT_FOUND = 'room.attachment_not_found',
+  /** The attachment already belongs to another message. */
+  ATTACHMENT_IN_USE = 'room.attachment_in_use',
+  /** Not a PNG, JPEG, GIF or WebP image by its bytes. */
+  ATTACHMENT_TYPE_UNSUPPORTED = 'room.attachment_type_unsupported',
+  /** Web push is not configured on this server (no VAPID keys). */
+  PUSH_DISABLED = 'room.push_disabled',
 }
 
 export enum FriendErrorCode {
@@ -89,6 +97,15 @@ export enum HistoryErrorCode {
   TOO_MANY_REACTIONS = 'history.too_many_reactions',
 }
 
+export enum IntegrationErrorCode {
+  NOT_FOUND = 'integration.not_found',
+  /** Revoked integrations keep their record but can no longer be used or added to rooms. */
+  REVOKED = 'integration.revoked',
+  NAME_TAKEN = 'integration.name_taken',
+  /** The broker's management API did not answer or refused: nothing was changed. */
+  BROKER_UNAVAILABLE = 'integration.broker_unavailable',
+}
+
 export enum GatewayErrorCode {
   MALFORMED_FRAME = 'gateway.malformed_frame',
   UNKNOWN_FRAME_TYPE = 'gateway.unknown_frame_type',
@@ -103,7 +120,8 @@ export type ErrorCode =
   | HistoryErrorCode
   | GatewayErrorCode
   | FriendErrorCode
-  | ModerationErrorCode;
+  | ModerationErrorCode
+  | IntegrationErrorCode;
 
 export interface ErrorDetail {
   /** The field path that failed, e.g. `content` or `rooms.0.afterSeq`. */

@@ -6,6 +6,7 @@ import { RealtimeDomainEvent, RealtimeEvents } from './realtime/events';
 import { RoomDomainEvent, RoomEvents } from './rooms/events';
 import { FriendDomainEvent, FriendEvents } from './friends/events';
 import { TopicDomainEvent, TopicEvents } from './topics/events';
+import { IntegrationDomainEvent, IntegrationEvents } from './integrations/events';
 
 export * from './event-base';
 export * from './auth/events';
@@ -15,6 +16,7 @@ export * from './realtime/events';
 export * from './reads/events';
 export * from './friends/events';
 export * from './topics/events';
+export * from './integrations/events';
 
 /**
  * Events are facts, named in the past tense. Room events go to `happychat.room.events` keyed
@@ -32,6 +34,7 @@ export const Events = {
   ...PresenceEvents,
   ...FriendEvents,
   ...TopicEvents,
+  ...IntegrationEvents,
 } as const;
 export type EventType = (typeof Events)[keyof typeof Events];
 
@@ -43,7 +46,8 @@ export type DomainEvent =
   | ReadDomainEvent
   | PresenceDomainEvent
   | FriendDomainEvent
-  | TopicDomainEvent;
+  | TopicDomainEvent
+  | IntegrationDomainEvent;
 
 /** Events are produced only by our own services; consumers still check the shape they rely on. */
 export function isDomainEvent(value: unknown): value is DomainEvent {

@@ -2,6 +2,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  ArrayUnique,
   Equals,
   IsArray,
   IsBoolean,
@@ -22,6 +23,7 @@ import { Limits } from './limits';
 import { IsWellFormedText, MaxCodePoints } from './validators';
 import type { MessageView, ReactionsView } from './views';
 import { IsReactionEmoji } from './history/emoji';
+import { AttachmentLimits } from './messages/attachments';
 
 /** Rooms one `sync` frame may name; a client with more sends several. */
 export const SYNC_MAX_ROOMS = 100;
@@ -70,14 +72,23 @@ export class MessageSendFrame {
   @Length(1, Limits.CLIENT_MSG_ID_MAX)
   @Matches(/^[\x21-\x7e]+$/, { message: 'clientMsgId must be printable ASCII' })
   clientMsgId: string;
-  @IsOptional() @IsIn(['text']) kind?: 'text';
+  @IsOptional() @IsIn(['text', 'image']) kind?: 'text' | 'image';
   /** The message this one answers (same room). */
   @IsOptional() @IsUUID('all') replyToId?: string;
+  /** Text, or an image's caption ('' for none: only an image may go without). */
   @IsString()
   @IsWellFormedText()
-  @Matches(/\S/, { message: 'content must not be blank' })
+  @Matches(/^$|\S/, { message: 'content must not be blank' })
   @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
   content: string;
+  /** kind `image`: ids from POST /rooms/:roomId/attachments, not sent before. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(AttachmentLimits.PER_MESSAGE_MAX)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  attachmentIds?: string[];
 }
 
 export class MessageEditFrame {

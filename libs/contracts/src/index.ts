@@ -6,6 +6,7 @@ export * from './validators';
 export * from './views';
 export * from './auth/views';
 export * from './auth/limits';
+export * from './integrations/views';
 export * from './commands';
 export * from './events';
 export * from './frames';

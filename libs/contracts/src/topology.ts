@@ -11,6 +11,11 @@ export const Exchanges = {
   COMMANDS: 'happychat.commands',
   /** Fanout. Gateways report who is connected to them; the presence tracker listens. */
   PRESENCE: 'happychat.presence',
+  /**
+   * Topic. Commands published by integrations (bots), keyed `room.<roomId>.user.<botId>`; the
+   * broker's topic permissions let each bot publish only under its own id.
+   */
+  INTEGRATIONS: 'happychat.integrations',
   /** Fanout. Where rejected command and event messages go, with the reason in headers. */
   DEAD_LETTER: 'happychat.dead-letter',
 } as const;
@@ -25,6 +30,10 @@ export const Queues = {
   DEAD_LETTER: 'happychat.dead-letter',
   /** Gateway presence reports, shared by the room service instances (state lives in PostgreSQL). */
   ROOM_PRESENCE: 'happychat.room.presence',
+  /** Bot commands from `happychat.integrations`, shared by the room service instances. */
+  ROOM_INTEGRATIONS: 'happychat.room.integrations',
+  /** Each integration's own durable queue, bound to its inbox: `happychat.bot.<botId>`. */
+  BOT_PREFIX: 'happychat.bot.',
   /** Each gateway instance owns one exclusive, transient queue. */
   GATEWAY_PREFIX: 'happychat.gateway.',
 } as const;
@@ -37,6 +46,9 @@ export const RoutingKeys = {
 } as const;
 
 export const inboxExchange = (userId: string): string => `${INBOX_EXCHANGE_PREFIX}${userId}`;
+export const botQueue = (botId: string): string => `${Queues.BOT_PREFIX}${botId}`;
+/** The RabbitMQ user an integration connects as. */
+export const botBrokerUser = (botId: string): string => `happychat-bot-${botId}`;
 export const gatewayQueue = (instanceId: string): string => `${Queues.GATEWAY_PREFIX}${instanceId}`;
 
 /** Parse `room.<roomId>.user.<userId>`; null when the key has another shape. */

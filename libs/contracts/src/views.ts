@@ -1,6 +1,7 @@
 /** What services return and events carry. Output shapes: built by mappers, never entities. */
 
-export type UserRole = 'user' | 'admin' | 'guest';
+/** `bot`: an integration account (see docs/integrations.md); it never logs in over HTTP. */
+export type UserRole = 'user' | 'admin' | 'guest' | 'bot';
 
 export interface UserView {
   id: string;
@@ -49,7 +50,15 @@ export interface RoomSettingsView {
   slowModeSeconds: number;
   /** Whether messages in this room pass the profanity filter. */
   profanityFilter: boolean;
+  /**
+   * Who reads what was said before they joined: `shared` (default), every member reads the whole
+   * log; `joined`, a member reads only what was said since their latest join.
+   */
+  historyVisibility: HistoryVisibility;
 }
+
+export const HISTORY_VISIBILITIES = ['shared', 'joined'] as const;
+export type HistoryVisibility = (typeof HISTORY_VISIBILITIES)[number];
 
 export interface MemberView {
   userId: string;
@@ -60,6 +69,13 @@ export interface MemberView {
   mutedUntil?: string;
   /** The member chose a name for this room only (topic rooms). */
   anonymous?: boolean;
+  /** The member is an integration (a bot, docs/integrations.md). */
+  bot?: boolean;
+  /**
+   * Whether the user has an avatar at /users/:id/avatar (so clients ask only for pictures that
+   * exist). Left out when the room service could not learn it from the auth service in time.
+   */
+  hasAvatar?: boolean;
 }
 
 export interface RoomDetailView extends RoomView {
@@ -78,7 +94,7 @@ export interface MessageView {
   content: string;
   clientMsgId: string;
   createdAt: string;
-  /** Files attached to the message; always empty until uploads exist. */
+  /** Images of a `kind: image` message (uploaded first with POST /rooms/:roomId/attachments). */
   attachments?: AttachmentView[];
   /** Set when the author edited the content. */
   editedAt?: string;
@@ -97,6 +113,9 @@ export interface AttachmentView {
   name: string;
   mimeType: string;
   size: number;
+  /** Pixels, when the image's header says (PNG, GIF, WebP, JPEG). */
+  width?: number;
+  height?: number;
 }
 
 export interface ReactionView {

@@ -5,11 +5,29 @@ import { runWithContext } from '@app/common/context/request-context';
 import { AmqpConnection } from './amqp-connection';
 import { declareEventQueue, declareSharedTopology } from './topology';
 
+/** Where a message came from: what a handler may need beyond the body. */
+export interface Delivery {
+  routingKey: string;
+  /** The AMQP `correlation_id` property, as the publisher set it. */
+  correlationId?: string;
+}
+
 export interface EventSubscription<T extends object> {
   queue: string;
   /** The contract class every message must satisfy; anything else is dead-lettered at once. */
   contract: new () => T;
-  handle: (message: T) => Promise<void>;
+  handle: (message: T, delivery: Delivery) => Promise<void>;
+  /**
+   * For queues fed by parties outside our services (bots): a message that is too large or does
+   * not satisfy the contract is answered here and acked, instead of being dead-lettered.
+   */
+  onInvalid?: (
+    body: unknown,
+    delivery: Delivery,
+    reason: { message: string; details?: unknown[] },
+  ) => Promise<void>;
+  /** Larger bodies are invalid (only with onInvalid). */
+  maxBytes?: number;
   prefetch?: number;
 }
 
@@ -23,9 +41,17 @@ export class EventConsumer {
   private readonly logger = new Logger('EventConsumer');
   private readonly consumers: Array<{ ch: Channel; tag: string }> = [];
 
+  private readonly subscribed = new Set<string>();
+
   constructor(private readonly amqp: AmqpConnection) {}
 
+  /** The shared queues this service consumes. */
+  get queues(): string[] {
+    return [...this.subscribed];
+  }
+
   async subscribe<T extends object>(sub: EventSubscription<T>): Promise<void> {
+    this.subscribed.add(sub.queue);
     await this.amqp.onConnect(async (model) => {
       const ch = await model.createChannel();
       ch.on('error', (err: Error) => this.logger.warn(`${sub.queue} channel error: ${err.message}`));
@@ -46,16 +72,41 @@ export class EventConsumer {
     msg: ConsumeMessage,
     sub: EventSubscription<T>,
   ): Promise<void> {
+    const delivery: Delivery = {
+      routingKey: msg.fields.routingKey,
+      ...(typeof msg.properties.correlationId === 'string'
+        ? { correlationId: msg.properties.correlationId }
+        : {}),
+    };
     let message: T;
+    let body: unknown;
     try {
-      message = parseContract(sub.contract, JSON.parse(msg.content.toString('utf8')));
+      if (sub.maxBytes !== undefined && msg.content.length > sub.maxBytes) {
+        throw new Error(`the body is ${msg.content.length} bytes, more than ${sub.maxBytes}`);
+      }
+      body = JSON.parse(msg.content.toString('utf8'));
+      message = parseContract(sub.contract, body);
     } catch (err) {
+      if (sub.onInvalid) {
+        const details = (err as { details?: unknown[] }).details;
+        try {
+          await sub.onInvalid(body, delivery, {
+            message: (err as Error).message,
+            ...(details ? { details } : {}),
+          });
+          safely(() => ch.ack(msg));
+          return;
+        } catch (answerErr) {
+          this.deadLetter(ch, msg, `invalid, and answering failed: ${(answerErr as Error).message}`);
+          return;
+        }
+      }
       this.deadLetter(ch, msg, `invalid: ${(err as Error).message}`);
       return;
     }
     try {
       await runWithContext(msg.properties.headers?.[Headers.CORRELATION_ID] as string | undefined, () =>
-        sub.handle(message),
+        sub.handle(message, delivery),
       );
       safely(() => ch.ack(msg));
     } catch (err) {

@@ -14,16 +14,27 @@ export class EventPublisher {
     await this.send(Exchanges.ROOM_EVENTS, RoutingKeys.roomEvent(roomId, actorId), event);
   }
 
-  async publishUserEvent(userId: string, event: DomainEvent): Promise<void> {
-    await this.send(Exchanges.USER_EVENTS, RoutingKeys.userEvent(userId), event);
+  /** `replyTo.correlationId` sets the AMQP `correlation_id` property (answers to a bot's command). */
+  async publishUserEvent(
+    userId: string,
+    event: DomainEvent,
+    replyTo?: { correlationId?: string },
+  ): Promise<void> {
+    await this.send(Exchanges.USER_EVENTS, RoutingKeys.userEvent(userId), event, replyTo?.correlationId);
   }
 
-  private async send(exchange: string, key: string, event: DomainEvent): Promise<void> {
+  private async send(
+    exchange: string,
+    key: string,
+    event: DomainEvent,
+    replyCorrelationId?: string,
+  ): Promise<void> {
     const correlationId = currentCorrelationId();
     await this.amqp.publish(exchange, key, event, {
       type: event.type,
       messageId: event.eventId,
       persistent: false,
+      ...(replyCorrelationId ? { correlationId: replyCorrelationId } : {}),
       ...(correlationId ? { headers: { [Headers.CORRELATION_ID]: correlationId } } : {}),
     });
   }

@@ -1,7 +1,8 @@
 import { Logger } from '@nestjs/common';
 import { Channel } from 'amqplib';
-import { Exchanges, inboxExchange, RoutingKeys } from '@app/contracts';
+import { botQueue, Exchanges, inboxExchange, RoutingKeys } from '@app/contracts';
 import { AmqpConnection } from './amqp-connection';
+import { declareBotQueue } from './topology';
 
 /**
  * Per-user inboxes. An inbox is a durable fanout exchange `happychat.inbox.<userId>` bound to
@@ -44,6 +45,18 @@ export class InboxBindings {
 
   async detachQueue(queue: string, userId: string): Promise<void> {
     await this.run((ch) => ch.unbindQueue(queue, inboxExchange(userId), ''));
+  }
+
+  /** An integration's own durable queue, bound to its inbox (so to its rooms, through membership). */
+  async ensureBotQueue(botId: string): Promise<void> {
+    await this.ensureInbox(botId);
+    await this.run((ch) => declareBotQueue(ch, botId));
+  }
+
+  async deleteBotQueue(botId: string): Promise<void> {
+    await this.run(async (ch) => {
+      await ch.deleteQueue(botQueue(botId));
+    });
   }
 
   /**

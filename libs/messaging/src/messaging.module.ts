@@ -79,25 +79,29 @@ class MessagingLifecycle
     await this.commands.start();
   }
 
-  /** Read at scrape time: whether the broker is reachable, and this service's queue as the broker sees it. */
+  /** Read at scrape time: whether the broker is reachable, and this service's queues as the broker sees them. */
   private registerBrokerGauges(): void {
     if (!this.metrics) return;
     this.metrics.gaugeFn('happychat_broker_connected', '1 when connected to RabbitMQ', [], (set) =>
       set({}, this.amqp.connected ? 1 : 0),
     );
-    const queue = this.options.commandQueue;
-    if (!queue) return;
     this.metrics.gaugeFn(
       'happychat_queue_depth',
       'Messages waiting in a queue this service consumes, and its consumers',
       ['queue', 'what'],
       async (set) => {
-        if (!this.amqp.connected) return;
+        const queues = [
+          ...(this.options.commandQueue ? [this.options.commandQueue] : []),
+          ...this.eventConsumer.queues,
+        ];
+        if (!this.amqp.connected || queues.length === 0) return;
         const ch = await this.amqp.createChannel();
         try {
-          const q = await ch.checkQueue(queue);
-          set({ queue, what: 'messages' }, q.messageCount);
-          set({ queue, what: 'consumers' }, q.consumerCount);
+          for (const queue of queues) {
+            const q = await ch.checkQueue(queue);
+            set({ queue, what: 'messages' }, q.messageCount);
+            set({ queue, what: 'consumers' }, q.consumerCount);
+          }
         } finally {
           await ch.close().catch(() => undefined);
         }

@@ -5,13 +5,18 @@ import {
   Exchanges,
   FriendCommands,
   HistoryCommands,
+  IntegrationCommands,
   MessageCommands,
   ModerationCommands,
   PresenceCommands,
+  PushCommands,
   Queues,
   ReadCommands,
   RoomCommands,
+  RoomIntegrationCommands,
   TopicCommands,
+  botQueue,
+  inboxExchange,
 } from '@app/contracts';
 
 /**
@@ -24,6 +29,7 @@ export const ExchangeDeclarations = [
   { name: Exchanges.USER_EVENTS, type: 'topic' },
   { name: Exchanges.COMMANDS, type: 'direct' },
   { name: Exchanges.PRESENCE, type: 'fanout' },
+  { name: Exchanges.INTEGRATIONS, type: 'topic' },
   { name: Exchanges.DEAD_LETTER, type: 'fanout' },
 ] as const;
 
@@ -32,7 +38,7 @@ export const ExchangeDeclarations = [
  * constant routes it. A command with no route is refused at publish (mandatory).
  */
 export const CommandRoutes: Record<string, readonly CommandType[]> = {
-  [Queues.AUTH_COMMANDS]: Object.values(AuthCommands),
+  [Queues.AUTH_COMMANDS]: [...Object.values(AuthCommands), ...Object.values(IntegrationCommands)],
   // The room service is the policy point for rooms and for every message operation.
   [Queues.ROOM_COMMANDS]: [
     ...Object.values(RoomCommands),
@@ -42,6 +48,8 @@ export const CommandRoutes: Record<string, readonly CommandType[]> = {
     ...Object.values(FriendCommands),
     ...Object.values(ModerationCommands),
     ...Object.values(TopicCommands),
+    ...Object.values(RoomIntegrationCommands),
+    ...Object.values(PushCommands),
   ],
   [Queues.HISTORY_COMMANDS]: Object.values(HistoryCommands),
 };
@@ -72,7 +80,39 @@ export const EventQueues = [
     // One consumer at a time (with failover): reports are applied in the order they were sent.
     arguments: { ...COMMAND_QUEUE_ARGUMENTS, 'x-single-active-consumer': true },
   },
+  {
+    name: Queues.ROOM_INTEGRATIONS,
+    exchange: Exchanges.INTEGRATIONS,
+    key: 'room.*.user.*',
+    // A bot's command is its only copy (bots publish fire-and-forget), so it is kept on disk and
+    // replicated; a command that keeps failing is dead-lettered after a few deliveries.
+    arguments: {
+      'x-queue-type': 'quorum',
+      'x-dead-letter-exchange': Exchanges.DEAD_LETTER,
+      'x-delivery-limit': 5,
+      'x-max-length': 100_000,
+      'x-overflow': 'reject-publish',
+    },
+  },
 ] as const;
+
+/**
+ * An integration's own queue: durable and replicated, so events wait while the bot is away, but
+ * bounded (a week, 100k messages; the oldest go first) so an abandoned bot cannot fill the disk.
+ */
+export const BOT_QUEUE_ARGUMENTS = {
+  'x-queue-type': 'quorum',
+  'x-message-ttl': 7 * 24 * 3600 * 1000,
+  'x-max-length': 100_000,
+  'x-overflow': 'drop-head',
+} as const;
+
+/** The bot's queue bound to its inbox (which membership binds to its rooms). Idempotent. */
+export async function declareBotQueue(ch: Channel, botId: string): Promise<void> {
+  await ch.assertExchange(inboxExchange(botId), 'fanout', { durable: true });
+  await ch.assertQueue(botQueue(botId), { durable: true, arguments: BOT_QUEUE_ARGUMENTS });
+  await ch.bindQueue(botQueue(botId), inboxExchange(botId), '');
+}
 
 export async function declareEventQueue(ch: Channel, queue: string): Promise<void> {
   const spec = EventQueues.find((q) => q.name === queue);
@@ -127,6 +167,13 @@ export function buildDefinitions(vhost = '/'): Record<string, unknown> {
         durable: true,
         auto_delete: false,
         arguments: COMMAND_QUEUE_ARGUMENTS,
+      })),
+      ...EventQueues.map((q) => ({
+        name: q.name,
+        vhost,
+        durable: true,
+        auto_delete: false,
+        arguments: q.arguments,
       })),
       {
         name: Queues.DEAD_LETTER,

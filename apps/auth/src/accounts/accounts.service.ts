@@ -92,7 +92,8 @@ export class AccountsService {
       throw err;
     }
     const user = key ? await this.repository.findByUsernameKey(key) : null;
-    if (!user || user.role === 'guest') {
+    // Guests and integrations have no password; bots connect to the broker, not to us.
+    if (!user || user.role === 'guest' || user.role === 'bot') {
       await this.hasher.verifyAgainstDummy(password);
       throw this.loginFailed();
     }

@@ -8,6 +8,7 @@ import {
   ProfileUpdateCommand,
   ProfileView,
   UserGetCommand,
+  UsersAvatarsCommand,
   UsersSearchCommand,
   UserSearchView,
 } from '@app/contracts';
@@ -41,6 +42,11 @@ export class ProfilesHandler {
   @CommandHandler(Commands.AUTH_AVATAR_GET)
   getAvatar(command: AvatarGetCommand): Promise<AvatarView> {
     return this.profiles.getAvatar(command.userId, command.ifNoneMatch);
+  }
+
+  @CommandHandler(Commands.AUTH_USERS_AVATARS)
+  async avatars(command: UsersAvatarsCommand): Promise<{ withAvatar: string[] }> {
+    return { withAvatar: await this.profiles.withAvatar(command.userIds) };
   }
 
   @CommandHandler(Commands.AUTH_USERS_SEARCH)

@@ -183,6 +183,21 @@ describe('auth service: profiles, avatars and user search', () => {
     });
   });
 
+  it('says which of many users have an avatar (for member lists)', async () => {
+    const pictured = await h.register('pictured');
+    const plain = await h.register('unpictured');
+    await setAvatar(pictured.user.id, 'image/png', PNG);
+    const unknown = '0193a2b4-5c6d-7e8f-9a0b-1c2d3e4f5a6b';
+    const ask = (userIds: string[]) => h.rpc.request(Commands.AUTH_USERS_AVATARS, { userIds });
+    await expect(ask([plain.user.id, pictured.user.id, unknown, pictured.user.id])).resolves.toEqual({
+      withAvatar: [pictured.user.id],
+    });
+    await expect(ask([])).resolves.toEqual({ withAvatar: [] });
+    await expect(failure(ask(['not-an-id']))).resolves.toMatchObject({
+      code: CommonErrorCode.VALIDATION_FAILED,
+    });
+  });
+
   it('does not show an unknown or deactivated user, nor their avatar', async () => {
     const gone = await h.register('vanished');
     await setAvatar(gone.user.id, 'image/png', PNG);

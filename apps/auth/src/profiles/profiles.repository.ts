@@ -93,18 +93,28 @@ export class ProfilesRepository {
   }
 
   /**
-   * People by username or display-name prefix (keys folded like usernames), excluding guests and
+   * People by username or display-name prefix (keys folded like usernames), excluding guests, bots and
    * deactivated accounts. The predicate repeats the partial indexes' condition so they serve it.
    */
   async search(prefixKey: string, limit: number): Promise<ProfileRow[]> {
     const rows = (await this.users.query(
       `SELECT ${PROFILE_COLUMNS} FROM "auth"."users" u
-        WHERE u."role" <> 'guest' AND u."deactivated_at" IS NULL
+        WHERE u."role" <> 'guest' AND u."role" <> 'bot' AND u."deactivated_at" IS NULL
           AND (u."username_key" LIKE $1 OR u."display_name_key" LIKE $1)
         ORDER BY (u."username_key" = $2) DESC, u."username_key"
         LIMIT $3`,
       [likePrefix(prefixKey), prefixKey, limit],
     )) as RawProfile[];
     return rows.map(toRow);
+  }
+
+  /** Those of the given users who have an avatar. */
+  async withAvatar(userIds: string[]): Promise<string[]> {
+    if (userIds.length === 0) return [];
+    const rows = (await this.avatars.query(
+      `SELECT a."user_id" FROM "auth"."avatars" a WHERE a."user_id" = ANY($1::uuid[])`,
+      [userIds],
+    )) as Array<{ user_id: string }>;
+    return rows.map((r) => r.user_id);
   }
 }

@@ -107,6 +107,10 @@ export class ProfilesService {
     return rows.map(toProfileView);
   }
 
+  withAvatar(userIds: string[]): Promise<string[]> {
+    return this.repository.withAvatar([...new Set(userIds)]);
+  }
+
   private async active(userId: string): Promise<ProfileRow> {
     const row = await this.repository.find(userId);
     if (!row || row.deactivated) throw new AppException(AuthErrorCode.USER_NOT_FOUND, 'No such user');

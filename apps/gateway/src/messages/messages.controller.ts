@@ -67,13 +67,26 @@ export class MessagesController {
       'Send a message (same checks and ack as the WebSocket message.send); replyToId answers a message',
   })
   @ApiResponse({ status: 201, description: 'SendResultView {message, duplicate}' })
-  @ApiResponse({ status: 404, description: 'history.message_not_found (replyToId not in this room)' })
+  @ApiResponse({
+    status: 404,
+    description:
+      'history.message_not_found (replyToId not in this room), room.attachment_not_found (not your upload to this room)',
+  })
+  @ApiResponse({
+    status: 409,
+    description: 'room.attachment_in_use: an image already sent in another message',
+  })
   send(
     @CurrentUser() user: AccessClaims,
     @Param('roomId', uuidParam) roomId: string,
     @Body() dto: SendMessageDto,
   ): Promise<SendResultView> {
-    return this.rpc.request(Commands.MESSAGE_SEND, { actorId: user.sub, roomId, kind: 'text', ...dto });
+    return this.rpc.request(Commands.MESSAGE_SEND, {
+      actorId: user.sub,
+      roomId,
+      ...dto,
+      kind: dto.kind ?? 'text',
+    });
   }
 
   @Get('search')

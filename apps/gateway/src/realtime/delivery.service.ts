@@ -64,9 +64,14 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
       this.removedWhileLoading.set(userId, new Set());
       try {
         await this.inbox.attachQueue(this.queue, userId);
-        const { roomIds } = await this.rpc.request(Commands.ROOM_MEMBERSHIPS_LIST, { userId });
+        const { roomIds, visibleFrom } = await this.rpc.request(Commands.ROOM_MEMBERSHIPS_LIST, { userId });
         const removed = this.removedWhileLoading.get(userId) ?? new Set();
-        for (const roomId of roomIds) if (!removed.has(roomId)) this.directory.addMembership(userId, roomId);
+        for (const roomId of roomIds) {
+          if (removed.has(roomId)) continue;
+          this.directory.addMembership(userId, roomId);
+          const from = visibleFrom?.[roomId];
+          if (from) this.directory.setVisibleFrom(userId, roomId, Date.parse(from));
+        }
         this.attached.add(userId);
       } finally {
         this.removedWhileLoading.delete(userId);
@@ -111,7 +116,15 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
     const raw = msg.content.toString('utf8');
     const room = parseRoomEventKey(key);
     if (room) {
+      const hidden = this.directory.visibleFrom(room.roomId);
+      // Most events go out as they came; parsed only in a room that hides older history from
+      // someone here, or when the room's settings change.
+      const about =
+        hidden || raw.includes('"room.updated"') ? this.inspectRoomEvent(room.roomId, raw) : undefined;
+      const from = this.directory.visibleFrom(room.roomId);
       for (const userId of this.directory.membersHere(room.roomId)) {
+        // An event about a message from before this member joined a room that hides it.
+        if (about !== undefined && (from?.get(userId) ?? -Infinity) > about) continue;
         for (const conn of this.directory.connectionsOf(userId)) conn.sendRaw(raw);
       }
       this.deliveries.inc({ kind: 'room' });
@@ -128,12 +141,61 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
     }
     if (event.type === Events.USER_MEMBERSHIP_ADDED) {
       this.directory.addMembership(user.userId, event.room.id);
+      // Sent with the membership's join time as occurredAt.
+      const hides = event.room.settings?.historyVisibility === 'joined';
+      this.directory.setVisibleFrom(
+        user.userId,
+        event.room.id,
+        hides ? Date.parse(event.occurredAt) : undefined,
+      );
     } else if (event.type === Events.USER_MEMBERSHIP_REMOVED) {
       this.directory.removeMembership(user.userId, event.roomId);
       this.removedWhileLoading.get(user.userId)?.add(event.roomId);
     }
     for (const conn of this.directory.connectionsOf(user.userId)) conn.sendRaw(raw);
     this.deliveries.inc({ kind: 'user' });
+  }
+
+  /**
+   * Follows a room's history visibility from `room.updated`, and returns when (ms) the message an
+   * event is about was sent (edits, deletions, reactions), or undefined for any other event.
+   */
+  private inspectRoomEvent(roomId: string, raw: string): number | undefined {
+    let event: DomainEvent;
+    try {
+      event = JSON.parse(raw) as DomainEvent;
+    } catch {
+      return undefined;
+    }
+    switch (event.type) {
+      case Events.ROOM_UPDATED:
+        if (event.room.settings?.historyVisibility === 'joined') this.learnJoinTimes(roomId);
+        else if (event.room.settings) this.directory.clearVisibleFrom(roomId);
+        return undefined;
+      case Events.MESSAGE_EDITED:
+      case Events.MESSAGE_DELETED:
+        return Date.parse(event.message.createdAt);
+      case Events.MESSAGE_REACTION_CHANGED:
+        // Message ids are UUIDv7: the first 48 bits are the creation time in ms.
+        return parseInt(event.messageId.replace(/-/g, '').slice(0, 12), 16);
+      default:
+        return undefined;
+    }
+  }
+
+  /** The room began hiding older history: ask for the join times of local members not yet known. */
+  private learnJoinTimes(roomId: string): void {
+    const known = this.directory.visibleFrom(roomId);
+    for (const userId of [...this.directory.membersHere(roomId)]) {
+      if (known?.has(userId)) continue;
+      void this.serial(userId, async () => {
+        if (!this.attached.has(userId)) return;
+        const { visibleFrom } = await this.rpc.request(Commands.ROOM_MEMBERSHIPS_LIST, { userId });
+        const from = visibleFrom?.[roomId];
+        if (from && this.directory.isMember(userId, roomId))
+          this.directory.setVisibleFrom(userId, roomId, Date.parse(from));
+      }).catch((err: Error) => this.logger.warn(`join times of ${userId}: ${err.message}`));
+    }
   }
 
   private serial(userId: string, op: () => Promise<void>): Promise<void> {

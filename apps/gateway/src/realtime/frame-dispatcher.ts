@@ -117,9 +117,10 @@ export class FrameDispatcher {
         actorId: conn.userId,
         roomId: frame.roomId,
         clientMsgId: frame.clientMsgId,
-        kind: 'text',
+        kind: frame.kind ?? 'text',
         content: frame.content,
         ...(frame.replyToId ? { replyToId: frame.replyToId } : {}),
+        ...(frame.attachmentIds ? { attachmentIds: frame.attachmentIds } : {}),
       });
       conn.send({ type: 'message.ack', id: frame.id, message: result.message, duplicate: result.duplicate });
       return;

@@ -11,6 +11,8 @@ export class LocalDirectory {
   private readonly sockets = new Map<string, Set<ClientConnection>>();
   private readonly roomsOfUser = new Map<string, Set<string>>();
   private readonly usersOfRoom = new Map<string, Set<string>>();
+  /** Rooms that hide history from before one joined: per local member, from when (ms) they may read. */
+  private readonly visibleFromIn = new Map<string, Map<string, number>>();
 
   /** Returns true when this is the user's first connection here. */
   addConnection(conn: ClientConnection): boolean {
@@ -62,6 +64,7 @@ export class LocalDirectory {
   }
 
   removeMembership(userId: string, roomId: string): void {
+    this.setVisibleFrom(userId, roomId, undefined);
     this.roomsOfUser.get(userId)?.delete(roomId);
     const users = this.usersOfRoom.get(roomId);
     if (users) {
@@ -81,5 +84,27 @@ export class LocalDirectory {
 
   membersHere(roomId: string): Iterable<string> {
     return this.usersOfRoom.get(roomId) ?? [];
+  }
+
+  /** undefined: the user reads the whole room. */
+  setVisibleFrom(userId: string, roomId: string, from: number | undefined): void {
+    let users = this.visibleFromIn.get(roomId);
+    if (from === undefined) {
+      users?.delete(userId);
+      if (users?.size === 0) this.visibleFromIn.delete(roomId);
+      return;
+    }
+    if (!users) this.visibleFromIn.set(roomId, (users = new Map()));
+    users.set(userId, from);
+  }
+
+  /** The local members of a room who read it only from some time on; undefined when there are none. */
+  visibleFrom(roomId: string): ReadonlyMap<string, number> | undefined {
+    return this.visibleFromIn.get(roomId);
+  }
+
+  /** The room now shows its whole history to everyone. */
+  clearVisibleFrom(roomId: string): void {
+    this.visibleFromIn.delete(roomId);
   }
 }

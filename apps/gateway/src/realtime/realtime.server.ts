@@ -161,6 +161,9 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       this.connections.dec();
       if (directory.removeConnection(conn))
         void this.delivery.detachIfIdle(conn.userId).catch(() => undefined);
+      // The last socket gone (or the last active one) is a change to report now, not at the next
+      // full report: push notifications go to users with no device connected.
+      this.presence.userChanged(conn.userId);
     });
     directory.addConnection(conn);
     this.connections.inc();

@@ -69,6 +69,7 @@ export class RoomsController {
       actorRole: user.role,
       kind: 'group',
       name: dto.name,
+      ...(dto.historyVisibility ? { historyVisibility: dto.historyVisibility } : {}),
     });
   }
 
@@ -107,7 +108,7 @@ export class RoomsController {
   }
 
   @Patch(':roomId/settings')
-  @ApiOperation({ summary: 'Slow mode and the profanity filter (owner or admin)' })
+  @ApiOperation({ summary: 'Slow mode, the profanity filter and history visibility (owner or admin)' })
   @ApiResponse({ status: 403, description: 'room.forbidden / room.not_member' })
   settings(
     @CurrentUser() user: AccessClaims,

@@ -12,7 +12,14 @@ const API_PATHS = /^\/(api|ws|health|metrics)(\/|$)/;
 export function serveWebClient(app: NestExpressApplication, distDir: string): void {
   const root = resolve(distDir);
   const index = join(root, 'index.html');
-  if (existsSync(root)) app.useStaticAssets(root, { index: false, maxAge: '1h', setHeaders: noCacheForHtml });
+  const worker = join(root, 'sw.js');
+  if (existsSync(root))
+    app.useStaticAssets(root, {
+      index: false,
+      maxAge: '1h',
+      setHeaders: (res: Response, path: string) =>
+        path === worker ? serviceWorkerHeaders(res) : noCacheForHtml(res, path),
+    });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' || API_PATHS.test(req.path)) return next();
     res.setHeader('Cache-Control', 'no-cache');
@@ -23,6 +30,17 @@ export function serveWebClient(app: NestExpressApplication, distDir: string): vo
 
 function noCacheForHtml(res: Response, path: string): void {
   if (path.endsWith('.html') || path.endsWith('.webmanifest')) res.setHeader('Cache-Control', 'no-cache');
+}
+
+/**
+ * The service worker: always revalidated, so a new build's worker is found on the next visit
+ * (browsers cap a worker's HTTP cache at 24 h anyway, but an hour-old one would delay updates),
+ * and allowed to control the whole origin from the root.
+ */
+function serviceWorkerHeaders(res: Response): void {
+  res.setHeader('Cache-Control', 'no-cache');
+  res.setHeader('Service-Worker-Allowed', '/');
+  res.setHeader('Content-Type', 'text/javascript; charset=utf-8');
 }
 
 /** Headers every response carries. User content is rendered as text by the client; CSP backs that up. */

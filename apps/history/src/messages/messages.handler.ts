@@ -43,6 +43,7 @@ export class MessagesHandler {
       content: cmd.content,
       replyToId: cmd.replyToId,
       effects: cmd.effects,
+      attachments: cmd.attachments,
     });
     return { message: toMessageView(message), duplicate };
   }

@@ -1,4 +1,10 @@
-import type { MessagePageView, MessageView, ReactionView, RoomSummaryView } from '@app/contracts';
+import type {
+  AttachmentView,
+  MessagePageView,
+  MessageView,
+  ReactionView,
+  RoomSummaryView,
+} from '@app/contracts';
 import type { MessagePage, ReactionCount, RoomSummary, StoredMessage } from './store/history-store';
 
 /** Optional fields appear only when they say something: editedAt/deletedAt/replyToId when set, reactions when loaded. */
@@ -12,7 +18,11 @@ export function toMessageView(m: StoredMessage): MessageView {
     content: m.content,
     clientMsgId: m.clientMsgId,
     createdAt: m.createdAt.toISOString(),
-    attachments: m.attachments.map((a) => ({ id: a.id, name: a.name, mimeType: a.mimeType, size: a.size })),
+    attachments: m.attachments.map((a) => {
+      const view: AttachmentView = { id: a.id, name: a.name, mimeType: a.mimeType, size: a.size };
+      if (a.width && a.height) Object.assign(view, { width: a.width, height: a.height });
+      return view;
+    }),
   };
   if (m.editedAt) view.editedAt = m.editedAt.toISOString();
   if (m.deletedAt) view.deletedAt = m.deletedAt.toISOString();

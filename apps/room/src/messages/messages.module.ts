@@ -2,11 +2,14 @@ import { SendRateLimiter } from './send-rate';
 import { TextPolicy } from './text-policy';
 import { Module } from '@nestjs/common';
 import { RoomsModule } from '../rooms/rooms.module';
+import { PushModule } from '../push/push.module';
+import { AttachmentsModule } from '../attachments/attachments.module';
 import { MessagesHandler } from './messages.handler';
 import { MessagesService } from './messages.service';
 
 @Module({
-  imports: [RoomsModule],
+  imports: [RoomsModule, PushModule, AttachmentsModule],
   providers: [MessagesService, MessagesHandler, TextPolicy, SendRateLimiter],
+  exports: [MessagesService],
 })
 export class MessagesModule {}

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { Counter } from 'prom-client';
 import {
+  AttachmentRecord,
   Commands,
   CommonErrorCode,
   ExportInfoView,
@@ -22,7 +23,10 @@ import { SendRateLimiter } from './send-rate';
 import { TextPolicy } from './text-policy';
 import { RpcClient } from '@app/messaging';
 import { MembershipEntity } from '../rooms/entities/membership.entity';
+import { RoomEntity } from '../rooms/entities/room.entity';
 import { isManager, RoomsService } from '../rooms/rooms.service';
+import { PushService } from '../push/push.service';
+import { AttachmentsService } from '../attachments/attachments.service';
 
 export interface SendMessageInput {
   actorId: string;
@@ -31,6 +35,8 @@ export interface SendMessageInput {
   kind: MessageKind;
   content: string;
   replyToId?: string;
+  /** kind `image`: uploaded attachments of the sender in this room. */
+  attachmentIds?: string[];
 }
 
 export interface ListMessagesInput {
@@ -80,12 +86,17 @@ function invalid(field: string, reason: string): AppException {
 }
 
 /**
- * From when a member may read a room. Every room shows its whole history today; a room setting
- * that hides history from before one joined returns `membership.joinedAt` here, and every read
- * below (pages, ranges, search, replay) then passes it on to history as `visibleFrom`.
+ * From when a member may read a room: a room set to `historyVisibility: 'joined'` shows a member
+ * only what was said since their latest join (leaving deletes the membership, so a rejoin starts
+ * again from the new join). Every read below (pages, ranges, search, replay, the room list's
+ * preview, and every operation naming a message by id) goes through here; only the owner's
+ * export reads the whole log.
  */
-export function visibleFrom(_membership: MembershipEntity): Date | undefined {
-  return undefined;
+export function visibleFrom(
+  membership: Pick<MembershipEntity, 'joinedAt'>,
+  room: Pick<RoomEntity, 'historyVisibility'>,
+): Date | undefined {
+  return room.historyVisibility === 'joined' ? membership.joinedAt : undefined;
 }
 
 const iso = (d: Date | undefined): string | undefined => d?.toISOString();
@@ -106,6 +117,8 @@ export class MessagesService {
     private readonly rpc: RpcClient,
     private readonly text: TextPolicy,
     private readonly rate: SendRateLimiter,
+    private readonly push: PushService,
+    private readonly attachments: AttachmentsService,
     metrics: Metrics,
   ) {
     this.sent = metrics.counter('happychat_room_messages_sent_total', 'message.send commands by outcome', [
@@ -117,26 +130,63 @@ export class MessagesService {
     try {
       this.rate.take(input.actorId);
       const posting = await this.rooms.assertCanPost(input.actorId, input.roomId);
+      if (input.replyToId)
+        await this.assertVisible(
+          input.roomId,
+          input.replyToId,
+          visibleFrom(posting, posting.room),
+          correlationId,
+        );
       const { content, effects } = this.text.apply(input.content, posting.room);
-      const result = await this.rpc.request(
-        Commands.HISTORY_APPEND,
-        {
-          roomId: input.roomId,
-          senderId: input.actorId,
-          clientMsgId: input.clientMsgId,
-          kind: input.kind,
-          content,
-          ...(input.replyToId ? { replyToId: input.replyToId } : {}),
-          ...(effects.length > 0 ? { effects } : {}),
-        },
-        { correlationId },
-      );
+      const claim = await this.claimAttachments(input);
+      const result = await this.rpc
+        .request(
+          Commands.HISTORY_APPEND,
+          {
+            roomId: input.roomId,
+            senderId: input.actorId,
+            clientMsgId: input.clientMsgId,
+            kind: input.kind,
+            content,
+            ...(input.replyToId ? { replyToId: input.replyToId } : {}),
+            ...(effects.length > 0 ? { effects } : {}),
+            ...(claim ? { attachments: claim.records } : {}),
+          },
+          { correlationId },
+        )
+        .catch(async (err: unknown) => {
+          // A refusal stored nothing: the images are free again. After a timeout the message
+          // may have been stored, so the claim stays for the client's retry (same clientMsgId).
+          if (claim && sendResultOf(err) === 'refused') {
+            await this.attachments.release(input.actorId, input.clientMsgId, claim.newlyClaimed);
+          }
+          throw err;
+        });
       this.sent.inc({ result: result.duplicate ? 'duplicate' : 'ok' });
+      // A retry was pushed the first time (or lost with the crash that made it a retry).
+      if (!result.duplicate) this.push.messageCreated(result.message, posting.room, posting.displayName);
       return result;
     } catch (err) {
       this.sent.inc({ result: sendResultOf(err) });
       throw err;
     }
+  }
+
+  /**
+   * Text needs words and no images; an image message needs images (its caption may be empty).
+   * The images are claimed for this message before it is stored, all or none.
+   */
+  private async claimAttachments(
+    input: SendMessageInput,
+  ): Promise<{ records: AttachmentRecord[]; newlyClaimed: string[] } | undefined> {
+    const ids = input.attachmentIds ?? [];
+    if (input.kind !== 'image') {
+      if (ids.length > 0) throw invalid('attachmentIds', 'only image messages carry attachments');
+      if (!/\S/.test(input.content)) throw invalid('content', 'must not be blank');
+      return undefined;
+    }
+    if (ids.length === 0) throw invalid('attachmentIds', 'an image message needs at least one image');
+    return this.attachments.claim(input.roomId, input.actorId, input.clientMsgId, ids);
   }
 
   /** One way of paging per request: a seq cursor, a message to centre on, or a date window. */
@@ -153,12 +203,12 @@ export class MessagesService {
     if (dated && (input.from === undefined || input.to === undefined)) {
       throw invalid(input.from === undefined ? 'from' : 'to', 'from and to go together');
     }
-    const membership = await this.rooms.requireMember(input.actorId, input.roomId);
+    const reader = await this.rooms.requireReader(input.actorId, input.roomId);
     const limit = input.limit ?? Limits.PAGE_DEFAULT;
     const common = {
       roomId: input.roomId,
       viewerId: input.actorId,
-      visibleFrom: iso(visibleFrom(membership)),
+      visibleFrom: iso(visibleFrom(reader, reader.room)),
     };
     if (dated) {
       return this.rpc.request(
@@ -183,7 +233,8 @@ export class MessagesService {
 
   /** Members only; history lets the author alone edit, within its edit window. */
   async edit(input: MessageRef & { content: string }, correlationId?: string): Promise<MessageView> {
-    const { room } = await this.rooms.get(input.actorId, input.roomId);
+    const { room, membership } = await this.rooms.get(input.actorId, input.roomId);
+    await this.assertVisible(input.roomId, input.messageId, visibleFrom(membership, room), correlationId);
     // An edit passes the same filter as a send; effects belong to the original message.
     const { content } = this.text.apply(input.content, room);
     return this.rpc.request(
@@ -198,7 +249,13 @@ export class MessagesService {
    * recorded in the room's audit log and announced, like every moderation action.
    */
   async delete(input: MessageRef, correlationId?: string): Promise<MessageView> {
-    const membership = await this.rooms.requireMember(input.actorId, input.roomId);
+    const membership = await this.rooms.requireReader(input.actorId, input.roomId);
+    await this.assertVisible(
+      input.roomId,
+      input.messageId,
+      visibleFrom(membership, membership.room),
+      correlationId,
+    );
     const moderator = isManager(membership.role);
     let before: MessageView | undefined;
     if (moderator) {
@@ -222,6 +279,9 @@ export class MessagesService {
       { roomId: input.roomId, messageId: input.messageId, actorId: input.actorId, moderator },
       { correlationId },
     );
+    if (tombstone.kind === 'image') {
+      await this.attachments.deleteForMessage(input.roomId, tombstone.senderId, tombstone.clientMsgId);
+    }
     if (before && !before.deletedAt && before.senderId !== input.actorId) {
       await this.rooms.recordMessageDeletion(input.actorId, input.roomId, input.messageId, before.senderId);
     }
@@ -232,7 +292,8 @@ export class MessagesService {
     input: MessageRef & { emoji: string; add: boolean },
     correlationId?: string,
   ): Promise<ReactionsView> {
-    await this.rooms.requireMember(input.actorId, input.roomId);
+    const reader = await this.rooms.requireReader(input.actorId, input.roomId);
+    await this.assertVisible(input.roomId, input.messageId, visibleFrom(reader, reader.room), correlationId);
     const payload = {
       roomId: input.roomId,
       messageId: input.messageId,
@@ -251,13 +312,14 @@ export class MessagesService {
   async search(input: SearchInput, correlationId?: string): Promise<MessageSearchView> {
     let rooms: Array<{ roomId: string; visibleFrom?: string }>;
     if (input.roomId) {
-      const membership = await this.rooms.requireMember(input.actorId, input.roomId);
-      rooms = [{ roomId: input.roomId, visibleFrom: iso(visibleFrom(membership)) }];
+      const reader = await this.rooms.requireReader(input.actorId, input.roomId);
+      rooms = [{ roomId: input.roomId, visibleFrom: iso(visibleFrom(reader, reader.room)) }];
     } else {
       const mine = await this.rooms.listForUser(input.actorId);
-      rooms = mine
-        .slice(0, HistoryLimits.SEARCH_ROOMS_MAX)
-        .map(({ membership }) => ({ roomId: membership.roomId, visibleFrom: iso(visibleFrom(membership)) }));
+      rooms = mine.slice(0, HistoryLimits.SEARCH_ROOMS_MAX).map(({ membership, room }) => ({
+        roomId: membership.roomId,
+        visibleFrom: iso(visibleFrom(membership, room)),
+      }));
     }
     if (rooms.length === 0) return { messages: [], hasMore: false };
     return this.rpc.request(
@@ -273,20 +335,37 @@ export class MessagesService {
     );
   }
 
-  /** Every room of the actor, in batches of SUMMARY_ROOMS_MAX (one history query per batch). */
+  /**
+   * Every room of the actor, in batches of SUMMARY_ROOMS_MAX (one history query per batch). The
+   * preview is dropped when it is older than the actor may read: it is the newest live message,
+   * and seq rises with time, so then nothing live is visible to them. (Their unread count starts
+   * at their join: see RoomsService.join.)
+   */
   async summary(actorId: string, correlationId?: string): Promise<RoomSummariesView> {
-    const roomIds = await this.rooms.listRoomIds(actorId);
+    const mine = (await this.rooms.listForUser(actorId)).reverse();
+    const from = new Map(mine.map(({ membership, room }) => [room.id, visibleFrom(membership, room)]));
+    const roomIds = mine.map(({ room }) => room.id);
     const batches: string[][] = [];
     for (let i = 0; i < roomIds.length; i += HistoryLimits.SUMMARY_ROOMS_MAX)
       batches.push(roomIds.slice(i, i + HistoryLimits.SUMMARY_ROOMS_MAX));
     const answers = await Promise.all(
       batches.map((ids) => this.rpc.request(Commands.HISTORY_SUMMARY, { roomIds: ids }, { correlationId })),
     );
-    return { rooms: answers.flatMap((a) => a.rooms) };
+    return {
+      rooms: answers
+        .flatMap((a) => a.rooms)
+        .map((summary) => {
+          const since = from.get(summary.roomId);
+          if (!since || !summary.lastMessage || new Date(summary.lastMessage.createdAt) >= since)
+            return summary;
+          const { lastMessage: _hidden, ...rest } = summary;
+          return rest;
+        }),
+    };
   }
 
   async replay(input: ReplayInput, correlationId?: string): Promise<MessagePageView> {
-    const membership = await this.rooms.requireMember(input.actorId, input.roomId);
+    const reader = await this.rooms.requireReader(input.actorId, input.roomId);
     return this.rpc.request(
       Commands.HISTORY_RANGE,
       {
@@ -297,7 +376,7 @@ export class MessagesService {
         limit: input.limit ?? HistoryLimits.RANGE_PAGE_DEFAULT,
         includeDeleted: false,
         viewerId: input.actorId,
-        visibleFrom: iso(visibleFrom(membership)),
+        visibleFrom: iso(visibleFrom(reader, reader.room)),
       },
       { correlationId },
     );
@@ -337,6 +416,25 @@ export class MessagesService {
       'change how long this room keeps messages',
     );
     return this.rpc.request(Commands.HISTORY_RETENTION_SET, { roomId, days });
+  }
+
+  /**
+   * A message named by id must be one the actor may read: one from before their join is
+   * `history.message_not_found`, as if it did not exist. One page lookup, only in rooms that
+   * hide history.
+   */
+  private async assertVisible(
+    roomId: string,
+    messageId: string,
+    since: Date | undefined,
+    correlationId?: string,
+  ): Promise<void> {
+    if (!since) return;
+    await this.rpc.request(
+      Commands.HISTORY_PAGE,
+      { roomId, aroundId: messageId, limit: 1, visibleFrom: since.toISOString() },
+      { correlationId },
+    );
   }
 
   private requireOwner(membership: MembershipEntity, what: string): void {

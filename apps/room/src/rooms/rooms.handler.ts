@@ -63,8 +63,22 @@ export class RoomsHandler {
   }
 
   @CommandHandler(Commands.ROOM_MEMBERSHIPS_LIST)
-  async memberships(cmd: ListMembershipsCommand): Promise<{ roomIds: string[] }> {
-    return { roomIds: await this.rooms.listRoomIds(cmd.userId) };
+  async memberships(
+    cmd: ListMembershipsCommand,
+  ): Promise<CommandResults[typeof Commands.ROOM_MEMBERSHIPS_LIST]> {
+    // Oldest join first, as listRoomIds orders them.
+    const mine = (await this.rooms.listForUser(cmd.userId)).reverse();
+    const hidden = mine.filter(({ room }) => room.historyVisibility === 'joined');
+    return {
+      roomIds: mine.map(({ room }) => room.id),
+      ...(hidden.length > 0
+        ? {
+            visibleFrom: Object.fromEntries(
+              hidden.map(({ room, membership }) => [room.id, membership.joinedAt.toISOString()]),
+            ),
+          }
+        : {}),
+    };
   }
 
   @CommandHandler(Commands.ROOM_RENAME)
@@ -78,6 +92,7 @@ export class RoomsHandler {
     const { room, membership } = await this.rooms.updateSettings(cmd.actorId, cmd.roomId, {
       slowModeSeconds: cmd.slowModeSeconds,
       profanityFilter: cmd.profanityFilter,
+      historyVisibility: cmd.historyVisibility,
     });
     return this.rooms.view(room, membership.role);
   }
@@ -154,6 +169,7 @@ export class RoomsHandler {
 
   private async detail(actorId: string, roomId: string): Promise<RoomDetailView> {
     const { room, membership, members } = await this.rooms.get(actorId, roomId);
-    return toRoomDetailView(room, members, membership.role, this.rooms.defaultCap(room.kind));
+    const withAvatar = await this.rooms.withAvatar(members.map((m) => m.userId));
+    return toRoomDetailView(room, members, membership.role, this.rooms.defaultCap(room.kind), withAvatar);
   }
 }

@@ -42,7 +42,7 @@ describe('room service: group rooms (real PostgreSQL + RabbitMQ)', () => {
       createdAt: expect.stringMatching(ISO),
       myRole: 'owner',
       memberCap: 3,
-      settings: { slowModeSeconds: 0, profanityFilter: false },
+      settings: { slowModeSeconds: 0, profanityFilter: false, historyVisibility: 'shared' },
     });
     await devices.waitFor((e) => e.type === 'user.membership.added');
     expect(devices.events).toEqual([
@@ -345,7 +345,11 @@ describe('room service: group rooms (real PostgreSQL + RabbitMQ)', () => {
       slowModeSeconds: 30,
       profanityFilter: true,
     });
-    expect(updated.settings).toEqual({ slowModeSeconds: 30, profanityFilter: true });
+    expect(updated.settings).toEqual({
+      slowModeSeconds: 30,
+      profanityFilter: true,
+      historyVisibility: 'shared',
+    });
     const event = await memberDevices.waitFor((e) => e.type === 'room.updated');
     expect(event).toMatchObject({
       room: { id: room.id, settings: { slowModeSeconds: 30, profanityFilter: true } },
@@ -354,6 +358,7 @@ describe('room service: group rooms (real PostgreSQL + RabbitMQ)', () => {
     expect(rooms.find((r) => r.id === room.id)?.settings).toEqual({
       slowModeSeconds: 30,
       profanityFilter: true,
+      historyVisibility: 'shared',
     });
     await expect(
       rpc().request(Commands.ROOM_SETTINGS_UPDATE, {

@@ -37,6 +37,7 @@ export function toRoomView(room: RoomEntity, myRole?: MemberRole, defaultCap?: n
   view.settings = {
     slowModeSeconds: room.slowModeSeconds ?? 0,
     profanityFilter: room.profanityFilter ?? false,
+    historyVisibility: room.historyVisibility ?? 'shared',
   };
   const cap = room.memberCap ?? defaultCap;
   if (cap !== undefined) view.memberCap = cap;
@@ -45,7 +46,12 @@ export function toRoomView(room: RoomEntity, myRole?: MemberRole, defaultCap?: n
   return view;
 }
 
-export function toMemberView(m: MembershipEntity, now = new Date()): MemberView {
+/** `withAvatar`: the members known to have an avatar; without it `hasAvatar` is left out (unknown). */
+export function toMemberView(
+  m: MembershipEntity,
+  now = new Date(),
+  withAvatar?: ReadonlySet<string>,
+): MemberView {
   const view: MemberView = {
     userId: m.userId,
     displayName: m.displayName,
@@ -54,6 +60,8 @@ export function toMemberView(m: MembershipEntity, now = new Date()): MemberView 
   };
   if (m.mutedUntil && m.mutedUntil > now) view.mutedUntil = m.mutedUntil.toISOString();
   if (m.anonymous) view.anonymous = true;
+  if (m.bot) view.bot = true;
+  if (withAvatar) view.hasAvatar = withAvatar.has(m.userId);
   return view;
 }
 
@@ -62,9 +70,13 @@ export function toRoomDetailView(
   members: MembershipEntity[],
   myRole?: MemberRole,
   defaultCap?: number,
+  withAvatar?: ReadonlySet<string>,
 ): RoomDetailView {
   const now = new Date();
-  return { ...toRoomView(room, myRole, defaultCap), members: members.map((m) => toMemberView(m, now)) };
+  return {
+    ...toRoomView(room, myRole, defaultCap),
+    members: members.map((m) => toMemberView(m, now, withAvatar)),
+  };
 }
 
 export function toInviteView(invite: InviteEntity, room: RoomEntity, defaultCap?: number): RoomInviteView {

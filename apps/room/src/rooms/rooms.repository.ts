@@ -50,6 +50,18 @@ export class RoomsTransaction {
     return rooms;
   }
 
+  /** A newcomer's read position starts at `seq` (never moving one back, e.g. from before a leave). */
+  async startReadPosition(roomId: string, userId: string, seq: number): Promise<void> {
+    await this.manager.query(
+      `INSERT INTO "room"."read_positions" AS rp ("room_id", "user_id", "last_read_seq", "updated_at")
+       VALUES ($1, $2, $3, now())
+       ON CONFLICT ("room_id", "user_id") DO UPDATE
+         SET "last_read_seq" = EXCLUDED."last_read_seq", "updated_at" = EXCLUDED."updated_at"
+         WHERE rp."last_read_seq" < EXCLUDED."last_read_seq"`,
+      [roomId, userId, seq],
+    );
+  }
+
   findMembership(roomId: string, userId: string): Promise<MembershipEntity | null> {
     return this.manager.findOneBy(MembershipEntity, { roomId, userId });
   }

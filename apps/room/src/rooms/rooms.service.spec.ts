@@ -3,6 +3,7 @@ import { AuditTrail } from '../audit/audit-trail';
 import { OutboxOp, OutboxReceipt } from '../outbox/outbox-op';
 import { OutboxService } from '../outbox/outbox.service';
 import { RoomConfig } from '../room.config';
+import { RpcClient } from '@app/messaging';
 import { BanEntity } from './entities/ban.entity';
 import { InviteEntity } from './entities/invite.entity';
 import { MembershipEntity } from './entities/membership.entity';
@@ -116,6 +117,7 @@ function setup(cap = 2) {
     outbox,
     { record: jest.fn() } as unknown as AuditTrail,
     config,
+    { request: jest.fn(async () => ({ messages: [], hasMore: false })) } as unknown as RpcClient,
   );
   return { repo, settle, service };
 }
@@ -131,6 +133,7 @@ function seedRoom(repo: FakeRooms, patch: Partial<RoomEntity> = {}) {
     createdAt,
     slowModeSeconds: 0,
     profanityFilter: false,
+    historyVisibility: 'shared',
     memberCap: null,
     description: null,
     lastActivityAt: null,

@@ -1,10 +1,12 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { createHash, randomBytes } from 'node:crypto';
 import {
+  Commands,
   CommonErrorCode,
   DomainEvent,
   Events,
   FriendErrorCode,
+  HistoryVisibility,
   Limits,
   MemberRole,
   RoomErrorCode,
@@ -14,6 +16,7 @@ import {
   UserRole,
 } from '@app/contracts';
 import { AppException, uuidv7 } from '@app/common';
+import { RpcClient } from '@app/messaging';
 import { AuditTrail } from '../audit/audit-trail';
 import { OutboxOp, OutboxStreams } from '../outbox/outbox-op';
 import { OutboxService } from '../outbox/outbox.service';
@@ -32,6 +35,7 @@ export interface CreateRoomInput {
   actorRole?: UserRole;
   kind: 'group';
   name: string;
+  historyVisibility?: HistoryVisibility;
 }
 
 export interface JoinRoomInput {
@@ -91,6 +95,10 @@ export function eventMeta(at = new Date()): { v: 1; eventId: string; occurredAt:
 
 const RANK: Record<MemberRole, number> = { owner: 3, admin: 2, member: 1 };
 
+/** Member lists wait this long at most for the avatar lookup before going without it. */
+const AVATAR_LOOKUP_TIMEOUT_MS = 2_000;
+const avatarLog = new Logger('RoomMembers');
+
 /** Owners moderate admins and members; admins moderate members; nobody moderates themselves. */
 export function outranks(actor: MemberRole, target: MemberRole): boolean {
   return RANK[actor] > RANK[target];
@@ -124,7 +132,27 @@ export class RoomsService {
     private readonly outbox: OutboxService,
     private readonly audit: AuditTrail,
     private readonly config: RoomConfig,
+    private readonly rpc: RpcClient,
   ) {}
+
+  /**
+   * Which of these members have an avatar (the auth service knows), so clients ask only for
+   * pictures that exist. Undefined when auth does not answer in time: members are then listed
+   * without it rather than not at all.
+   */
+  async withAvatar(userIds: string[]): Promise<ReadonlySet<string> | undefined> {
+    try {
+      const { withAvatar } = await this.rpc.request(
+        Commands.AUTH_USERS_AVATARS,
+        { userIds },
+        { timeoutMs: AVATAR_LOOKUP_TIMEOUT_MS },
+      );
+      return new Set(withAvatar);
+    } catch (err) {
+      avatarLog.warn(`member avatars unknown: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
 
   /** The cap in force for a room without its own. */
   defaultCap(kind: RoomKind): number {
@@ -157,7 +185,13 @@ export class RoomsService {
       throw new AppException(RoomErrorCode.GUESTS_NOT_ALLOWED, 'Guests can only join topic rooms');
     const name = normalizeRoomName(input.name);
     return this.change((tx) =>
-      this.createRoomIn(tx, { kind: 'group', name, ownerId: input.actorId, ownerName: input.actorName }),
+      this.createRoomIn(tx, {
+        kind: 'group',
+        name,
+        ownerId: input.actorId,
+        ownerName: input.actorName,
+        historyVisibility: input.historyVisibility,
+      }),
     );
   }
 
@@ -175,6 +209,7 @@ export class RoomsService {
       description?: string;
       memberCap?: number;
       directKey?: string;
+      historyVisibility?: HistoryVisibility;
     },
   ): Promise<MemberRoom> {
     const now = new Date();
@@ -187,6 +222,7 @@ export class RoomsService {
       createdAt: now,
       slowModeSeconds: 0,
       profanityFilter: false,
+      historyVisibility: spec.historyVisibility ?? 'shared',
       memberCap: spec.memberCap ?? null,
       description: spec.description ?? null,
       lastActivityAt: null,
@@ -218,6 +254,10 @@ export class RoomsService {
     const peek = await this.repo.findRoom(input.roomId);
     if (!peek) throw new AppException(RoomErrorCode.NOT_FOUND, 'Room not found');
     const oneRoom = peek.kind === 'topic' && this.config.ONE_ROOM_AT_A_TIME;
+    // A room that hides history before one joins: what was said before counts as read, so the
+    // newcomer's unread count covers only what they can see. Asked before the join commits; a
+    // message appended in between is counted unread rather than lost.
+    const seenSeq = peek.historyVisibility === 'joined' ? await this.newestSeq(peek.id) : undefined;
 
     const outcome = await this.change(async (tx) => {
       const others = oneRoom ? (await tx.topicMemberships(input.actorId)).map((m) => m.roomId) : [];
@@ -257,11 +297,18 @@ export class RoomsService {
       if (input.alias) membership.anonymous = true;
       const joined = { ...room, memberCount: room.memberCount + 1 };
       await this.addMemberIn(tx, joined, membership);
+      if (seenSeq && room.historyVisibility === 'joined')
+        await tx.startReadPosition(room.id, membership.userId, seenSeq);
       return { room: joined, membership, joined: true };
     });
     // An earlier join that committed but was not acknowledged finishes before this answers.
     if (!outcome.joined) await this.outbox.settleStream(OutboxStreams.user(input.actorId));
     return { room: outcome.room, membership: outcome.membership };
+  }
+
+  private async newestSeq(roomId: string): Promise<number> {
+    const newest = await this.rpc.request(Commands.HISTORY_PAGE, { roomId, limit: 1 });
+    return newest.messages[0]?.seq ?? 0;
   }
 
   /** A group room admits with a pending invite (consumed) or a live invite link (one use counted). */
@@ -390,6 +437,16 @@ export class RoomsService {
   }
 
   /**
+   * The guard of every read: the membership with its room, whose `historyVisibility` decides
+   * from when the member may read (see visibleFrom in messages.service). One query.
+   */
+  async requireReader(actorId: string, roomId: string): Promise<MembershipEntity & { room: RoomEntity }> {
+    const membership = await this.repo.findPostingMember(roomId, actorId);
+    if (membership) return membership;
+    return this.refuseNonMember(roomId);
+  }
+
+  /**
    * The guard of `message.send` (and any other posting): a member who is not muted, not blocked
    * by the other side of a direct room, and not posting faster than the room's slow mode allows
    * (owners and admins are exempt). Passing it counts as posting for slow mode. The membership
@@ -485,7 +542,7 @@ export class RoomsService {
   async updateSettings(
     actorId: string,
     roomId: string,
-    patch: { slowModeSeconds?: number; profanityFilter?: boolean },
+    patch: { slowModeSeconds?: number; profanityFilter?: boolean; historyVisibility?: HistoryVisibility },
   ): Promise<MemberRoom> {
     return this.change(async (tx) => {
       const room = await this.lockExisting(tx, roomId);
@@ -493,8 +550,13 @@ export class RoomsService {
       const next = {
         slowModeSeconds: patch.slowModeSeconds ?? room.slowModeSeconds,
         profanityFilter: patch.profanityFilter ?? room.profanityFilter,
+        historyVisibility: patch.historyVisibility ?? room.historyVisibility,
       };
-      if (next.slowModeSeconds === room.slowModeSeconds && next.profanityFilter === room.profanityFilter)
+      if (
+        next.slowModeSeconds === room.slowModeSeconds &&
+        next.profanityFilter === room.profanityFilter &&
+        next.historyVisibility === room.historyVisibility
+      )
         return { room, membership: actor };
       await tx.updateRoom(roomId, next);
       const updated = { ...room, ...next };
@@ -513,12 +575,22 @@ export class RoomsService {
         );
       if (next.profanityFilter !== room.profanityFilter)
         said.push(`turned ${next.profanityFilter ? 'on' : 'off'} the profanity filter`);
+      if (next.historyVisibility !== room.historyVisibility)
+        said.push(
+          next.historyVisibility === 'joined'
+            ? 'hid the history from before each member joined'
+            : 'opened the whole history to every member',
+        );
       await this.audit.record(tx.manager, tx.outbox, {
         roomId,
         actorId,
         action: 'room.settings',
         details: {
-          from: { slowModeSeconds: room.slowModeSeconds, profanityFilter: room.profanityFilter },
+          from: {
+            slowModeSeconds: room.slowModeSeconds,
+            profanityFilter: room.profanityFilter,
+            historyVisibility: room.historyVisibility,
+          },
           to: next,
         },
         announcement: `${actor.displayName} ${said.join(' and ')}`,

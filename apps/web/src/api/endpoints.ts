@@ -5,6 +5,7 @@ import type {
   UserSearchView,
 } from '@app/contracts/auth/views';
 import type { FriendListView } from '@app/contracts/friends/views';
+import type { IntegrationDirectoryView } from '@app/contracts/integrations/views';
 import type { BanView } from '@app/contracts/moderation/views';
 import type { PresenceView } from '@app/contracts/presence/presence';
 import type { InviteLinkView, RoomInviteView } from '@app/contracts/rooms/views';
@@ -55,6 +56,12 @@ export interface PageQuery {
 const auth = { auth: true } as const;
 
 export const api = {
+  // --- integrations (bots) ---
+  integrations: () => request<IntegrationDirectoryView>('GET', '/integrations', auth),
+  addIntegration: (roomId: string, integrationId: string) =>
+    request<unknown>('POST', `${room(roomId)}/integrations`, { ...auth, body: { integrationId } }),
+  removeIntegration: (roomId: string, integrationId: string) =>
+    request<unknown>('DELETE', `${room(roomId)}/integrations/${enc(integrationId)}`, auth),
   // --- me, profile, sessions ---
   me: () => request<MeView>('GET', '/me', auth),
   updateProfile: (patch: { displayName?: string; statusText?: string }) =>
@@ -77,8 +84,14 @@ export const api = {
   leaveRoom: (roomId: string) => request<{ left: true }>('POST', `${room(roomId)}/leave`, auth),
   renameRoom: (roomId: string, name: string) =>
     request<RoomView>('PATCH', room(roomId), { ...auth, body: { name } }),
-  roomSettings: (roomId: string, settings: { slowModeSeconds?: number; profanityFilter?: boolean }) =>
-    request<RoomView>('PATCH', `${room(roomId)}/settings`, { ...auth, body: settings }),
+  roomSettings: (
+    roomId: string,
+    settings: {
+      slowModeSeconds?: number;
+      profanityFilter?: boolean;
+      historyVisibility?: 'shared' | 'joined';
+    },
+  ) => request<RoomView>('PATCH', `${room(roomId)}/settings`, { ...auth, body: settings }),
   invites: () => request<{ invites: RoomInviteView[] }>('GET', '/rooms/invites', auth),
   inviteUser: (roomId: string, userId: string) =>
     request<{ roomId: string; userId: string }>('POST', `${room(roomId)}/invites`, {

@@ -60,6 +60,22 @@ export function setAuthProvider(provider: AuthProvider | null): void {
   authProvider = provider;
 }
 
+/** For requests fetch cannot make (uploads that report progress): the session's token source. */
+export function currentAuthProvider(): AuthProvider | null {
+  return authProvider;
+}
+
+/** The ApiError for a JSON error body (or none) with this status. */
+export function apiErrorOf(status: number, bodyText: string, statusText = ''): ApiError {
+  let body: unknown;
+  try {
+    body = bodyText ? JSON.parse(bodyText) : undefined;
+  } catch {
+    body = undefined;
+  }
+  return readError(status, body, statusText);
+}
+
 function buildUrl(path: string, query?: Query): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) {

@@ -54,7 +54,15 @@ export class FrameError extends Error {
 
 /** Client frames that get an answer, without the `id`, which the client fills in. */
 export type OutgoingRequest =
-  | { type: 'message.send'; roomId: string; clientMsgId: string; content: string; replyToId?: string }
+  | {
+      type: 'message.send';
+      roomId: string;
+      clientMsgId: string;
+      content: string;
+      replyToId?: string;
+      kind?: 'text' | 'image';
+      attachmentIds?: string[];
+    }
   | { type: 'message.edit'; roomId: string; messageId: string; content: string }
   | { type: 'message.delete'; roomId: string; messageId: string }
   | { type: 'message.react'; roomId: string; messageId: string; emoji: string; add: boolean }

@@ -1,6 +1,7 @@
 import { useState, type CSSProperties } from 'react';
 import { avatarUrl } from '../api/endpoints';
 import { hueOf, initials } from '../lib/format';
+import { useHasNoAvatar } from '../state/avatars';
 
 interface Props {
   id: string;
@@ -20,7 +21,9 @@ const noPhoto = new Set<string>();
 
 /** A picture when there is one, else a coloured initial; the colour is stable per id. */
 export function Avatar({ id, name, size = 'md', square = false, photo = false, version, src }: Props) {
-  const url = src ?? (photo ? avatarUrl(id, version) : undefined);
+  // A member list said there is none: do not ask (the request would only be a 404).
+  const none = useHasNoAvatar(id);
+  const url = src ?? (photo && !none ? avatarUrl(id, version) : undefined);
   const [failed, setFailed] = useState(false);
   const showImage = url && !failed && !(photo && !src && noPhoto.has(`${id}:${version ?? ''}`));
   return (

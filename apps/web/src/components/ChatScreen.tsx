@@ -7,9 +7,11 @@ import { joinRoom } from '../state/rooms';
 import { EffectsOverlay } from './EffectsOverlay';
 import { FriendsScreen } from './FriendsScreen';
 import { OfflineBanner } from './OfflineBanner';
+import { AdminScreen } from './AdminScreen';
 import { ProfileScreen } from './ProfileScreen';
 import { RoomPane } from './RoomPane';
 import { RoomSettings } from './RoomSettings';
+import { SearchScreen } from './SearchScreen';
 import { Sidebar } from './Sidebar';
 import { Toast } from './Toast';
 import { TopicsScreen } from './TopicsScreen';
@@ -71,6 +73,12 @@ export function ChatScreen() {
       break;
     case 'profile':
       main = <ProfileScreen />;
+      break;
+    case 'search':
+      main = <SearchScreen />;
+      break;
+    case 'admin':
+      main = <AdminScreen />;
       break;
     default:
       main = (

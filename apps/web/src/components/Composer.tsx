@@ -2,7 +2,8 @@ import { Limits } from '@app/contracts/limits';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { codePointLength, previewText } from '../lib/format';
 import { t } from '../lib/i18n';
-import { useApp } from '../state/app';
+import { showToast, useApp } from '../state/app';
+import { AttachButton, AttachmentPreviews, toAttachmentView, useStagedImages } from './ComposerAttachments';
 import { cancelReply, useCompose } from '../state/compose';
 import { sendMessage } from '../state/messages';
 import { composing, stoppedComposing } from '../state/typing';
@@ -29,9 +30,10 @@ export function Composer({ roomId }: { roomId: string }) {
       ? (s.members[roomId]?.[replyTarget.senderId]?.displayName ?? s.names[replyTarget.senderId])
       : undefined,
   );
+  const images = useStagedImages(roomId, (message) => showToast(message, 'error'));
   const length = codePointLength(text);
   const tooLong = length > Limits.MESSAGE_MAX_CHARS;
-  const canSend = /\S/.test(text) && !tooLong;
+  const canSend = (/\S/.test(text) || images.staged.length > 0) && images.allReady && !tooLong;
 
   useEffect(() => {
     drafts.set(roomId, text);
@@ -64,7 +66,9 @@ export function Composer({ roomId }: { roomId: string }) {
 
   function submit() {
     if (!canSend) return;
-    sendMessage(roomId, text.trim(), replyTarget ? replyTarget.id : undefined);
+    const attachments = images.staged.flatMap((s) => (s.uploaded ? [toAttachmentView(s.uploaded)] : []));
+    sendMessage(roomId, text.trim(), replyTarget ? replyTarget.id : undefined, attachments);
+    images.clear();
     stoppedComposing(roomId);
     cancelReply(roomId);
     setText('');
@@ -101,7 +105,19 @@ export function Composer({ roomId }: { roomId: string }) {
   }
 
   return (
-    <form className="composer" onSubmit={onSubmit}>
+    <form
+      className={`composer${images.dragging ? ' dragging' : ''}`}
+      onSubmit={onSubmit}
+      onDragOver={images.onDragOver}
+      onDragLeave={images.onDragLeave}
+      onDrop={images.onDrop}
+    >
+      {images.dragging && (
+        <div className="composer-drop" aria-hidden="true">
+          {t('attach.drop')}
+        </div>
+      )}
+      <AttachmentPreviews images={images} />
       {replyToId && (
         <div className="composer-reply" data-testid="composer-reply">
           <span>
@@ -129,17 +145,20 @@ export function Composer({ roomId }: { roomId: string }) {
         />
       )}
       <div className="composer-row">
-        <button
-          type="button"
-          className="icon-button emoji-toggle"
-          data-testid="emoji-toggle"
-          aria-label={t('composer.emoji')}
-          aria-expanded={picker}
-          aria-controls={`${id}-picker`}
-          onClick={() => setPicker((v) => !v)}
-        >
-          <span aria-hidden="true">😊</span>
-        </button>
+        <span className="composer-tools">
+          <AttachButton images={images} />
+          <button
+            type="button"
+            className="icon-button emoji-toggle"
+            data-testid="emoji-toggle"
+            aria-label={t('composer.emoji')}
+            aria-expanded={picker}
+            aria-controls={`${id}-picker`}
+            onClick={() => setPicker((v) => !v)}
+          >
+            <span aria-hidden="true">😊</span>
+          </button>
+        </span>
         <label htmlFor={`${id}-text`} className="sr-only">
           {t('composer.label')}
         </label>
@@ -151,11 +170,16 @@ export function Composer({ roomId }: { roomId: string }) {
           value={text}
           onChange={(e) => change(e.target.value)}
           onKeyDown={onKeyDown}
+          onPaste={images.onPaste}
           onBlur={() => {
             if (!text.trim()) stoppedComposing(roomId);
           }}
           placeholder={
-            roomName ? t('composer.placeholderRoom', { name: roomName }) : t('composer.placeholder')
+            images.staged.length > 0
+              ? t('attach.captionPlaceholder')
+              : roomName
+                ? t('composer.placeholderRoom', { name: roomName })
+                : t('composer.placeholder')
           }
           aria-describedby={`${id}-hint`}
           aria-invalid={tooLong || undefined}

@@ -4,6 +4,7 @@ import { api } from '../api/endpoints';
 import { errorText, t } from '../lib/i18n';
 import { inviteLink } from '../lib/route';
 import { rememberNames, useApp } from '../state/app';
+import { rememberInviteLink } from '../state/invite-links';
 import { Avatar } from './Avatar';
 import { CopyButton } from './CopyButton';
 
@@ -48,6 +49,7 @@ export function InvitePanel({ roomId, onClose }: { roomId: string; onClose: () =
     try {
       const created = await api.createInviteLink(roomId);
       if (created.token) setLink(inviteLink(roomId, created.token));
+      rememberInviteLink(created);
     } catch (err) {
       setLinkError(errorText(err));
     } finally {

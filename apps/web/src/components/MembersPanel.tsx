@@ -64,6 +64,7 @@ export function MembersPanel({
               {m.displayName}
               {m.userId === myId && <span className="muted"> {t('common.youParen')}</span>}
             </span>
+            {m.bot && <span className="kind-tag">{t('bots.badge')}</span>}
             {m.role !== 'member' && <span className={`role-tag role-${m.role}`}>{t(`role.${m.role}`)}</span>}
           </li>
         ))}

@@ -6,8 +6,10 @@ import { errorText, t } from '../lib/i18n';
 import { showToast } from '../state/app';
 import { startEditing, startReply, useCompose } from '../state/compose';
 import { deleteMessage, discardMessage, editMessage, retryMessage, toggleReaction } from '../state/messages';
+import { AttachmentImage } from './AttachmentImage';
 import { Avatar } from './Avatar';
 import { QUICK_REACTIONS } from './emoji';
+import { ReportDialog } from './ReportDialog';
 import { RichText } from './RichText';
 
 /** The author may edit for this long (the server's MESSAGE_EDIT_WINDOW_SECONDS default). */
@@ -17,7 +19,7 @@ export interface ReplyInfo {
   senderName: string;
   content: string;
   deleted: boolean;
-  /** Loaded in the list, so it can be jumped to. */
+  /** Loaded in the list (else a click loads history back to it first). */
   found: boolean;
 }
 
@@ -32,6 +34,8 @@ interface Props {
   message: DisplayMessage;
   mine: boolean;
   senderName: string;
+  /** The sender is an integration: marked next to the name. */
+  senderIsBot?: boolean;
   startsGroup: boolean;
   showTime: boolean;
   reply?: ReplyInfo;
@@ -46,6 +50,7 @@ export const MessageItem = memo(function MessageItem({
   message,
   mine,
   senderName,
+  senderIsBot,
   startsGroup,
   showTime,
   reply,
@@ -56,6 +61,7 @@ export const MessageItem = memo(function MessageItem({
   const { status, stored } = message;
   const editing = useCompose((s) => !!stored && s.editing === stored.id);
   const [menuOpen, setMenuOpen] = useState(false);
+  const [reporting, setReporting] = useState(false);
   const deleted = !!stored?.deletedAt;
   const canAct = status === 'sent' && !!stored && !deleted;
   const canEdit = canAct && mine && Date.now() - Date.parse(message.createdAt) < EDIT_WINDOW_MS;
@@ -79,7 +85,12 @@ export const MessageItem = memo(function MessageItem({
         </div>
       )}
       <div className="msg-body">
-        {!mine && startsGroup && <div className="msg-sender">{senderName}</div>}
+        {!mine && startsGroup && (
+          <div className="msg-sender">
+            {senderName}
+            {senderIsBot && <span className="kind-tag">{t('bots.badge')}</span>}
+          </div>
+        )}
         <div className="msg-line">
           <div className="bubble">
             {reply && message.replyToId && (
@@ -87,7 +98,6 @@ export const MessageItem = memo(function MessageItem({
                 type="button"
                 className="reply-quote"
                 data-testid="reply-quote"
-                disabled={!reply.found}
                 onClick={() => onJump?.(message.replyToId as string)}
                 aria-label={t('msg.replyTo', { name: reply.senderName })}
               >
@@ -102,9 +112,28 @@ export const MessageItem = memo(function MessageItem({
                 {t('msg.deleted')}
               </p>
             ) : (
-              <p className="msg-content" data-testid="message-content">
-                <RichText text={message.content} />
-              </p>
+              <>
+                {message.attachments && (
+                  <div className="msg-images" data-count={message.attachments.length}>
+                    {message.attachments.map((a) => (
+                      <AttachmentImage
+                        key={a.id}
+                        attachment={a}
+                        alt={
+                          message.content.trim()
+                            ? previewText(message.content, 120)
+                            : t('attach.alt', { name: a.name })
+                        }
+                      />
+                    ))}
+                  </div>
+                )}
+                {(message.content || !message.attachments) && (
+                  <p className="msg-content" data-testid="message-content">
+                    <RichText text={message.content} />
+                  </p>
+                )}
+              </>
             )}
           </div>
           <div className="msg-meta">
@@ -143,6 +172,7 @@ export const MessageItem = memo(function MessageItem({
                   }}
                   onReply={() => startReply(roomId, stored.id)}
                   onEdit={canEdit ? () => startEditing(stored.id) : undefined}
+                  onReport={!mine ? () => setReporting(true) : undefined}
                   onDelete={
                     canDelete
                       ? () => {
@@ -156,6 +186,15 @@ export const MessageItem = memo(function MessageItem({
             </div>
           )}
         </div>
+        {reporting && stored && (
+          <ReportDialog
+            roomId={roomId}
+            messageId={stored.id}
+            senderName={senderName}
+            content={stored.content}
+            onClose={() => setReporting(false)}
+          />
+        )}
         {reactions.length > 0 && stored && (
           <Reactions
             reactions={reactions}
@@ -234,12 +273,14 @@ function ActionMenu({
   onReact,
   onReply,
   onEdit,
+  onReport,
   onDelete,
 }: {
   onClose: () => void;
   onReact: (emoji: string) => void;
   onReply: () => void;
   onEdit?: () => void;
+  onReport?: () => void;
   onDelete?: () => void;
 }) {
   const ref = useRef<HTMLDivElement>(null);
@@ -318,6 +359,11 @@ function ActionMenu({
       {onEdit && (
         <button type="button" role="menuitem" data-testid="action-edit" onClick={run(onEdit)}>
           {t('msg.edit')}
+        </button>
+      )}
+      {onReport && (
+        <button type="button" role="menuitem" data-testid="action-report" onClick={run(onReport)}>
+          {t('report.action')}
         </button>
       )}
       {onDelete && (

@@ -5,9 +5,11 @@ import { buildRows, toDisplay } from '../lib/grouping';
 import { t } from '../lib/i18n';
 import { useApp } from '../state/app';
 import { loadOlder } from '../state/messages';
+import { jumpToMessage } from '../state/jump';
 import { leftBottom, sawBottom } from '../state/reads';
 import { MessageItem, type Receipt, type ReplyInfo } from './MessageItem';
 import { RichText } from './RichText';
+import { revealMessage, useJumpScroll } from './useJumpScroll';
 
 const NEAR_BOTTOM_PX = 80;
 const LOAD_OLDER_PX = 240;
@@ -215,15 +217,15 @@ export function MessageList({ roomId }: { roomId: string }) {
     setUnseenBelow(false);
   }
 
-  const jumpTo = useCallback((messageId: string) => {
-    const target = scroller.current?.querySelector<HTMLElement>(
-      `[data-message-id="${CSS.escape(messageId)}"]`,
-    );
-    if (!target) return;
-    target.scrollIntoView({ block: 'center', behavior: 'smooth' });
-    target.classList.add('flash');
-    window.setTimeout(() => target.classList.remove('flash'), 1600);
-  }, []);
+  // A message not loaded yet (an old reply, a search hit) is loaded first: state/jump.ts.
+  useJumpScroll(roomId, scroller, remember);
+  const jumpTo = useCallback(
+    (messageId: string) => {
+      if (revealMessage(scroller.current, messageId)) remember();
+      else jumpToMessage(roomId, messageId);
+    },
+    [roomId, remember],
+  );
 
   const moderator = myRole === 'owner' || myRole === 'admin';
 
@@ -304,6 +306,7 @@ export function MessageList({ roomId }: { roomId: string }) {
                   message={row.message}
                   mine={row.mine}
                   senderName={nameOf(row.message.senderId)}
+                  senderIsBot={!!members?.[row.message.senderId]?.bot}
                   startsGroup={row.startsGroup}
                   showTime={row.showTime}
                   reply={reply}

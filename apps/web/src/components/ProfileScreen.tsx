@@ -6,8 +6,11 @@ import { api } from '../api/endpoints';
 import { formatFull, formatListTime } from '../lib/format';
 import { errorText, t } from '../lib/i18n';
 import { showToast, store, useApp } from '../state/app';
+import { noteAvatars } from '../state/avatars';
 import { saveSession } from '../state/session';
+import { GuestUpgradeSection, PasswordSection } from './AccountSections';
 import { Avatar } from './Avatar';
+import { NotificationSettings } from './NotificationSettings';
 import { Screen, Section } from './Screen';
 
 const AVATAR_TYPES = ['image/png', 'image/jpeg', 'image/webp'];
@@ -18,6 +21,7 @@ function applyProfile(
   avatarChanged = false,
 ) {
   const session = store.get().session;
+  if (session) noteAvatars([{ userId: session.user.id, hasAvatar: p.hasAvatar }]);
   if (session) {
     const next = { ...session, user: { ...session.user, displayName: p.displayName } };
     saveSession(next);
@@ -41,7 +45,10 @@ export function ProfileScreen() {
       {user && (
         <>
           <ProfileForm key={user.id} />
+          {guest && <GuestUpgradeSection />}
           {!guest && <AvatarForm />}
+          {!guest && <PasswordSection />}
+          <NotificationSettings />
           <Sessions />
         </>
       )}

@@ -6,9 +6,11 @@ import { Avatar } from './Avatar';
 import { InvitePanel } from './InvitePanel';
 import { MembersPanel } from './MembersPanel';
 import { PresenceDot } from './PresenceDot';
+import { SearchPanel } from './SearchPanel';
+import { SearchIcon } from './SearchScreen';
 import { dmPartner, useRoomTitle } from './roomName';
 
-type Panel = 'members' | 'invite' | null;
+type Panel = 'members' | 'invite' | 'search' | null;
 
 export function RoomHeader({ roomId }: { roomId: string }) {
   const entry = useApp((s) => s.rooms[roomId]);
@@ -78,6 +80,18 @@ export function RoomHeader({ roomId }: { roomId: string }) {
         </div>
       </div>
       <div className="room-header-actions">
+        <button
+          type="button"
+          className="icon-button"
+          data-testid="room-search-open"
+          aria-label={t('search.open')}
+          title={t('search.open')}
+          aria-expanded={panel === 'search'}
+          aria-controls="room-search-panel"
+          onClick={() => toggle('search')}
+        >
+          <SearchIcon />
+        </button>
         {canInvite && (
           <button
             type="button"
@@ -111,6 +125,16 @@ export function RoomHeader({ roomId }: { roomId: string }) {
         <MembersPanel roomId={roomId} members={members} onClose={() => setPanel(null)} />
       )}
       {panel === 'invite' && <InvitePanel roomId={roomId} onClose={() => setPanel(null)} />}
+      {panel === 'search' && (
+        <div
+          className="members-panel search-dropdown"
+          id="room-search-panel"
+          role="dialog"
+          aria-label={t('search.title')}
+        >
+          <SearchPanel roomId={roomId} onClose={() => setPanel(null)} />
+        </div>
+      )}
     </header>
   );
 }

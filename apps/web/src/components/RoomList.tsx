@@ -127,7 +127,10 @@ function RoomItem({ entry, active }: { entry: RoomEntry; active: boolean }) {
               {last ? (
                 <>
                   {who && <span className="preview-sender">{who}: </span>}
-                  {previewText(last.content)}
+                  {last.kind === 'image' && <span aria-hidden="true">📷 </span>}
+                  {last.kind === 'image' && !last.content.trim()
+                    ? t('attach.photo')
+                    : previewText(last.content)}
                 </>
               ) : (
                 <span className="muted">{t('rooms.noMessages')}</span>

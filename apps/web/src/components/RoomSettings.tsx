@@ -10,8 +10,15 @@ import { leaveRoom, loadMembers, onRoomChanged } from '../state/rooms';
 import { Avatar } from './Avatar';
 import { roleOrder } from './MembersPanel';
 import { PresenceDot } from './PresenceDot';
+import {
+  InviteLinksSection,
+  RoomImageSection,
+  RoomReportsSection,
+  TransferOwnershipSection,
+} from './RoomManageSections';
 import { useRoomTitle } from './roomName';
 import { Screen, Section } from './Screen';
+import { IntegrationsSection } from './IntegrationsSection';
 
 const MUTE_CHOICES = [
   { seconds: 600, key: 'settings.mute10m' },
@@ -59,15 +66,25 @@ export function RoomSettings({ roomId }: { roomId: string }) {
       testId="room-settings"
     >
       {moderator && room.kind !== 'direct' && <RenameForm roomId={roomId} name={room.name} />}
+      {moderator && room.kind !== 'direct' && <RoomImageSection roomId={roomId} />}
       {moderator && (
         <ModerationSettings
           roomId={roomId}
           slowModeSeconds={room.settings?.slowModeSeconds ?? 0}
           profanityFilter={room.settings?.profanityFilter ?? true}
+          historyVisibility={room.settings?.historyVisibility ?? 'shared'}
         />
       )}
       {members && <MembersSection roomId={roomId} members={members} myRole={myRole} />}
+      {moderator && room.kind !== 'direct' && members && (
+        <IntegrationsSection roomId={roomId} members={members} />
+      )}
       {moderator && <BansSection roomId={roomId} />}
+      {moderator && room.kind !== 'direct' && <RoomReportsSection roomId={roomId} />}
+      {moderator && room.kind === 'group' && <InviteLinksSection roomId={roomId} />}
+      {myRole === 'owner' && room.kind !== 'direct' && members && (
+        <TransferOwnershipSection roomId={roomId} members={members} />
+      )}
       {myRole === 'owner' && <ExportSection roomId={roomId} />}
       {room.kind !== 'direct' && (
         <Section title={t('settings.leaveTitle')}>
@@ -131,13 +148,15 @@ function ModerationSettings({
   roomId,
   slowModeSeconds,
   profanityFilter,
+  historyVisibility,
 }: {
   roomId: string;
   slowModeSeconds: number;
   profanityFilter: boolean;
+  historyVisibility: 'shared' | 'joined';
 }) {
   const id = useId();
-  const update = (patch: { slowModeSeconds?: number; profanityFilter?: boolean }) =>
+  const update = (patch: Parameters<typeof api.roomSettings>[1]) =>
     attempt(async () => onRoomChanged(await api.roomSettings(roomId, patch)), t('settings.saved'));
   const choices = SLOW_CHOICES.includes(slowModeSeconds)
     ? SLOW_CHOICES
@@ -170,6 +189,17 @@ function ModerationSettings({
           />
           <span>{t('settings.profanity')}</span>
         </label>
+        <label className="check" htmlFor={`${id}-history`}>
+          <input
+            id={`${id}-history`}
+            type="checkbox"
+            data-testid="hide-history-before-join"
+            checked={historyVisibility === 'joined'}
+            onChange={(e) => void update({ historyVisibility: e.target.checked ? 'joined' : 'shared' })}
+          />
+          <span>{t('settings.hideHistory')}</span>
+        </label>
+        <p className="muted small">{t('settings.hideHistoryHint')}</p>
       </div>
     </Section>
   );

@@ -7,6 +7,7 @@ import { CreateRoomForm } from './CreateRoomForm';
 import { InvitesList } from './InvitesList';
 import { JoinRoomForm } from './JoinRoomForm';
 import { RoomList } from './RoomList';
+import { SearchIcon } from './SearchScreen';
 
 export function Sidebar({ activeRoomId, route }: { activeRoomId: string | null; route: Route['name'] }) {
   const user = useApp((s) => s.session?.user);
@@ -44,6 +45,16 @@ export function Sidebar({ activeRoomId, route }: { activeRoomId: string | null; 
             </span>
           </span>
         </a>
+        <a
+          className={`icon-button${route === 'search' ? ' active' : ''}`}
+          href={routeHash({ name: 'search' })}
+          data-testid="nav-search"
+          aria-label={t('search.open')}
+          title={t('search.open')}
+          aria-current={route === 'search' ? 'page' : undefined}
+        >
+          <SearchIcon />
+        </a>
         <button
           type="button"
           className="btn btn-ghost btn-sm"
@@ -57,6 +68,7 @@ export function Sidebar({ activeRoomId, route }: { activeRoomId: string | null; 
         {tab('home', t('nav.chats'))}
         {!guest && tab('friends', t('nav.friends'), incoming)}
         {tab('topics', t('nav.topics'))}
+        {user.role === 'admin' && tab('admin', t('nav.admin'))}
       </nav>
       {!guest && (
         <div className="sidebar-forms">

@@ -1,4 +1,4 @@
-import type { MessageView } from '@app/contracts/views';
+import type { AttachmentView, MessageView } from '@app/contracts/views';
 import type { PendingMessage } from '../state/types';
 import { dayKey } from './format';
 
@@ -15,6 +15,8 @@ export interface DisplayMessage {
   clientMsgId: string;
   senderId: string;
   content: string;
+  /** Images of an image message (stored or pending). */
+  attachments?: AttachmentView[];
   createdAt: string;
   replyToId?: string;
   status: DeliveryStatus;
@@ -59,6 +61,7 @@ export function toDisplay(
         clientMsgId: m.clientMsgId,
         senderId: m.senderId,
         content: m.content,
+        attachments: m.attachments?.length ? m.attachments : undefined,
         createdAt: m.createdAt,
         replyToId: m.replyToId,
         status: 'sent',
@@ -79,6 +82,7 @@ export function toDisplay(
           clientMsgId: p.clientMsgId,
           senderId: myId,
           content: p.content,
+          attachments: p.attachments,
           createdAt: p.createdAt,
           replyToId: p.replyToId,
           status: p.status,

@@ -39,6 +39,11 @@ const codeMessages: Partial<Record<string, MessageKey>> = {
   'auth.username_taken': 'err.username_taken',
   'auth.invalid_username': 'err.invalid_username',
   'auth.weak_password': 'err.weak_password',
+  'auth.wrong_password': 'err.wrong_password',
+  'auth.invalid_image': 'err.invalid_image',
+  'room.invalid_image': 'err.invalid_image',
+  'room.image_too_large': 'err.image_too_large',
+  'moderation.report_resolved': 'err.report_resolved',
   'common.rate_limited': 'err.rate_limited',
   'common.service_unavailable': 'err.unavailable',
   'common.upstream_timeout': 'err.unavailable',
@@ -65,6 +70,10 @@ const codeMessages: Partial<Record<string, MessageKey>> = {
   'history.not_author': 'err.not_author',
   'history.message_deleted': 'err.message_deleted',
   'history.too_many_reactions': 'err.too_many_reactions',
+  'room.attachment_type_unsupported': 'err.attachment_type',
+  'room.attachment_in_use': 'err.attachment_in_use',
+  'room.attachment_not_found': 'err.attachment_not_found',
+  'common.payload_too_large': 'err.attachment_too_large',
 };
 
 /** What to show a person for any thrown value: our words for known codes, the server's otherwise. */

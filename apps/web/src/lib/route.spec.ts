@@ -12,6 +12,8 @@ describe('hash routes', () => {
     expect(parseHash('#/friends')).toEqual({ name: 'friends' });
     expect(parseHash('#/topics')).toEqual({ name: 'topics' });
     expect(parseHash('#/profile')).toEqual({ name: 'profile' });
+    expect(parseHash('#/search')).toEqual({ name: 'search' });
+    expect(parseHash('#/admin')).toEqual({ name: 'admin' });
     expect(parseHash('#/nowhere')).toEqual({ name: 'home' });
     expect(parseHash('')).toEqual({ name: 'home' });
   });
@@ -22,6 +24,8 @@ describe('hash routes', () => {
       `#/room/${ROOM}/settings`,
       `#/join/${ROOM}?token=${TOKEN}`,
       '#/friends',
+      '#/search',
+      '#/admin',
       '#/',
     ])
       expect(routeHash(parseHash(hash))).toBe(hash);

@@ -3,7 +3,7 @@ import { useSyncExternalStore } from 'react';
 /**
  * Hash routes, so the gateway's SPA fallback is never even needed:
  * `#/`, `#/room/<id>`, `#/room/<id>/settings`, `#/join/<id>?token=<t>`, `#/friends`, `#/topics`,
- * `#/profile`.
+ * `#/profile`, `#/search`, `#/admin`.
  */
 export type Route =
   | { name: 'home' }
@@ -12,7 +12,9 @@ export type Route =
   | { name: 'join'; roomId: string; token?: string }
   | { name: 'friends' }
   | { name: 'topics' }
-  | { name: 'profile' };
+  | { name: 'profile' }
+  | { name: 'search' }
+  | { name: 'admin' };
 
 export function parseHash(hash: string): Route {
   const raw = hash.replace(/^#\/?/, '');
@@ -34,7 +36,8 @@ export function parseHash(hash: string): Route {
     const token = new URLSearchParams(query).get('token') ?? undefined;
     return { name: 'join', roomId: id, token };
   }
-  if (head === 'friends' || head === 'topics' || head === 'profile') return { name: head };
+  if (head === 'friends' || head === 'topics' || head === 'profile' || head === 'search' || head === 'admin')
+    return { name: head };
   return { name: 'home' };
 }
 

@@ -1,5 +1,14 @@
+import { manageEn, manageKo } from './strings-manage';
+import { notifyEn, notifyKo } from './strings-notify';
+import { attachEn, attachKo } from './strings-attach';
+import { integrationsEn, integrationsKo } from './strings-integrations';
+
 /** UI text in English (the source of truth for keys) and Korean. `{name}` marks a value. */
 export const en = {
+  ...manageEn,
+  ...notifyEn,
+  ...attachEn,
+  ...integrationsEn,
   'day.today': 'Today',
   'day.yesterday': 'Yesterday',
   'common.cancel': 'Cancel',
@@ -259,6 +268,8 @@ export const en = {
   'settings.open': 'Room settings',
   'settings.ownerLeave': 'As the owner, hand the room to someone else before leaving.',
   'settings.profanity': 'Filter profanity',
+  'settings.hideHistory': 'Hide history from before members joined',
+  'settings.hideHistoryHint': 'New members see only messages sent after they join (again, after rejoining).',
   'settings.renamed': 'Room renamed.',
   'settings.saved': 'Settings saved.',
   'settings.seconds': 'one message every {n} s',
@@ -302,6 +313,10 @@ export const en = {
 export type MessageKey = keyof typeof en;
 
 export const ko: Record<MessageKey, string> = {
+  ...manageKo,
+  ...notifyKo,
+  ...attachKo,
+  ...integrationsKo,
   'day.today': '오늘',
   'day.yesterday': '어제',
   'common.cancel': '취소',
@@ -561,6 +576,8 @@ export const ko: Record<MessageKey, string> = {
   'settings.open': '방 설정',
   'settings.ownerLeave': '방장은 다른 사람에게 방을 넘긴 뒤 나갈 수 있어요.',
   'settings.profanity': '비속어 필터',
+  'settings.hideHistory': '입장 전 대화 숨기기',
+  'settings.hideHistoryHint': '새 멤버는 입장한 뒤(다시 들어오면 그 뒤)의 메시지만 볼 수 있어요.',
   'settings.renamed': '방 이름을 바꿨어요.',
   'settings.saved': '설정을 저장했어요.',
   'settings.seconds': '{n}초에 한 번',

@@ -5,7 +5,7 @@ import type {
   MessageReactionChangedEvent,
 } from '@app/contracts/messages/events';
 import { Limits } from '@app/contracts/limits';
-import type { MessageView, ReactionView } from '@app/contracts/views';
+import type { AttachmentView, MessageView, ReactionView } from '@app/contracts/views';
 import { api } from '../api/endpoints';
 import { ApiError } from '../api/http';
 import { FrameError } from '../api/socket';
@@ -231,12 +231,19 @@ export function onReactionChanged(ev: MessageReactionChangedEvent): void {
 
 const inFlight = new Set<string>();
 
-export function sendMessage(roomId: string, content: string, replyToId?: string): void {
+/** Text, or with `attachments` (uploaded already) an image message whose caption is `content`. */
+export function sendMessage(
+  roomId: string,
+  content: string,
+  replyToId?: string,
+  attachments?: AttachmentView[],
+): void {
   const pending = {
     clientMsgId: uuid(),
     roomId,
     content,
     replyToId,
+    ...(attachments?.length ? { attachments } : {}),
     createdAt: new Date().toISOString(),
     status: 'pending' as const,
   };
@@ -259,6 +266,9 @@ function deliver(roomId: string, clientMsgId: string): void {
       clientMsgId,
       content: p.content,
       ...(p.replyToId ? { replyToId: p.replyToId } : {}),
+      ...(p.attachments?.length
+        ? { kind: 'image' as const, attachmentIds: p.attachments.map((a) => a.id) }
+        : {}),
     })
     .then((ack) => {
       merge(roomId, [ack.message]);

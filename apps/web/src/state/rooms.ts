@@ -7,6 +7,7 @@ import type {
 import type { MemberView, MessageView, RoomSummaryView, RoomView } from '@app/contracts/views';
 import { api } from '../api/endpoints';
 import { live, rememberNames, signedIn, store, updateRoom } from './app';
+import { noteAvatars } from './avatars';
 import type { ClosedRoom, RoomEntry } from './types';
 
 /** The room list: loading it, previews, unread counts, members, read positions, presence, invites. */
@@ -211,6 +212,7 @@ export async function loadMembers(roomId: string): Promise<void> {
   for (const m of members) byId[m.userId] = m;
   store.set((s) => ({ members: { ...s.members, [roomId]: byId } }));
   rememberNames(members.map((m) => ({ id: m.userId, name: m.displayName })));
+  noteAvatars(members);
   if (store.get().rooms[roomId]) upsertRooms([room]);
 }
 

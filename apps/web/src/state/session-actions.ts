@@ -7,6 +7,7 @@ import { t } from '../lib/i18n';
 import { live, rememberNames, signedOutState, store } from './app';
 import { flushOutbox, onDeleted, onEdited, onReactionChanged, receiveLive, syncRooms } from './messages';
 import { announcePresence, onPresenceChanged, startPresence, stopPresence } from './presence';
+import { notifyIncoming, unsubscribePush } from './notify';
 import { cancelAllReads } from './reads';
 import {
   applyRead,
@@ -53,6 +54,7 @@ function handleEvent(ev: DomainEvent): void {
       if (!store.get().rooms[ev.message.roomId]) scheduleRoomsReload();
       stopTypingOf(ev.message.roomId, ev.message.senderId);
       receiveLive(ev.message);
+      notifyIncoming(ev.message);
       break;
     case 'message.edited':
       onEdited(ev);
@@ -239,6 +241,8 @@ export async function logout(): Promise<void> {
   // The server closes this session's sockets as it revokes it: stop ours first, so that close
   // is not mistaken for being signed out by someone else.
   live.socket?.stop();
+  // The device may change hands: its push subscription must not keep this account's messages coming.
+  await unsubscribePush().catch(() => undefined);
   try {
     await authApi.logout();
   } catch (err) {

@@ -1,7 +1,7 @@
 import type { FriendListView } from '@app/contracts/friends/views';
 import type { PresenceStatus } from '@app/contracts/presence/presence';
 import type { RoomInviteView } from '@app/contracts/rooms/views';
-import type { MemberView, MessageView, RoomView, UserView } from '@app/contracts/views';
+import type { AttachmentView, MemberView, MessageView, RoomView, UserView } from '@app/contracts/views';
 import type { StatusChange } from '../api/socket';
 
 export interface Session {
@@ -46,6 +46,8 @@ export interface PendingMessage {
   roomId: string;
   content: string;
   replyToId?: string;
+  /** An image message: its images, uploaded already (the caption is `content`). */
+  attachments?: AttachmentView[];
   createdAt: string;
   status: PendingStatus;
   error?: string;

@@ -1,5 +1,7 @@
 import {
+  ArrayMaxSize,
   Equals,
+  IsArray,
   IsBase64,
   IsIn,
   IsInt,
@@ -51,6 +53,7 @@ export const AuthCommands = {
   AUTH_AVATAR_GET: 'auth.avatar.get',
   AUTH_USER_GET: 'auth.user.get',
   AUTH_USERS_SEARCH: 'auth.users.search',
+  AUTH_USERS_AVATARS: 'auth.users.avatars',
   AUTH_ADMIN_USERS_LIST: 'auth.admin.users.list',
   AUTH_ADMIN_USER_DEACTIVATE: 'auth.admin.user.deactivate',
   AUTH_ADMIN_USER_REACTIVATE: 'auth.admin.user.reactivate',
@@ -224,6 +227,20 @@ export class UsersSearchCommand {
   @IsOptional() @IsInt() @Min(1) @Max(AuthLimits.SEARCH_LIMIT_MAX) limit?: number;
 }
 
+/** As many ids as the largest room cap allows (ROOM_MEMBER_CAP is at most 100000). */
+export const AVATAR_LOOKUP_MAX = 100_000;
+
+/** Which of these users have an avatar (a room's member list, so clients ask only for those). */
+export class UsersAvatarsCommand {
+  static readonly TYPE = C.AUTH_USERS_AVATARS;
+  @Equals(C.AUTH_USERS_AVATARS) type: typeof C.AUTH_USERS_AVATARS;
+  @Equals(1) v: 1;
+  @IsArray()
+  @ArrayMaxSize(AVATAR_LOOKUP_MAX)
+  @IsId({ each: true })
+  userIds: string[];
+}
+
 export class AdminUsersListCommand {
   static readonly TYPE = C.AUTH_ADMIN_USERS_LIST;
   @Equals(C.AUTH_ADMIN_USERS_LIST) type: typeof C.AUTH_ADMIN_USERS_LIST;
@@ -268,6 +285,8 @@ export interface AuthCommandResults {
   [C.AUTH_AVATAR_GET]: AvatarView;
   [C.AUTH_USER_GET]: ProfileView;
   [C.AUTH_USERS_SEARCH]: UserSearchView;
+  /** The given ids that have an avatar, in no particular order. */
+  [C.AUTH_USERS_AVATARS]: { withAvatar: string[] };
   [C.AUTH_ADMIN_USERS_LIST]: AdminUserPageView;
   [C.AUTH_ADMIN_USER_DEACTIVATE]: AdminUserView;
   [C.AUTH_ADMIN_USER_REACTIVATE]: AdminUserView;
@@ -291,6 +310,7 @@ export const AuthCommandClasses = {
   [C.AUTH_AVATAR_GET]: AvatarGetCommand,
   [C.AUTH_USER_GET]: UserGetCommand,
   [C.AUTH_USERS_SEARCH]: UsersSearchCommand,
+  [C.AUTH_USERS_AVATARS]: UsersAvatarsCommand,
   [C.AUTH_ADMIN_USERS_LIST]: AdminUsersListCommand,
   [C.AUTH_ADMIN_USER_DEACTIVATE]: AdminUserDeactivateCommand,
   [C.AUTH_ADMIN_USER_REACTIVATE]: AdminUserReactivateCommand,

@@ -1,5 +1,7 @@
+import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
+  ArrayMinSize,
   Equals,
   IsArray,
   IsBoolean,
@@ -17,6 +19,7 @@ import {
   isISO8601,
   registerDecorator,
   ValidateIf,
+  ValidateNested,
   ValidationOptions,
 } from 'class-validator';
 import { Limits } from '../limits';
@@ -33,6 +36,7 @@ import type {
 } from '../views';
 import { IsReactionEmoji } from './emoji';
 import { HistoryLimits } from './limits';
+import { AttachmentLimits, AttachmentRecord } from '../messages/attachments';
 
 export * from './limits';
 export * from './emoji';
@@ -74,6 +78,14 @@ export class AppendMessageCommand {
   @ArrayMaxSize(8)
   @Matches(/^[a-z][a-z0-9_-]{0,31}$/, { each: true, message: 'effect names are lowercase words' })
   effects?: string[];
+  /** kind `image` only: the images, already checked and claimed by the room service. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(AttachmentLimits.PER_MESSAGE_MAX)
+  @ValidateNested({ each: true })
+  @Type(() => AttachmentRecord)
+  attachments?: AttachmentRecord[];
 }
 
 /**

@@ -1,14 +1,21 @@
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
   Equals,
+  IsArray,
+  IsBase64,
   IsIn,
   IsInt,
   IsISO8601,
   IsNumber,
   IsOptional,
   IsString,
+  IsUUID,
   Length,
   Matches,
   Max,
+  MaxLength,
   Min,
   ValidateIf,
 } from 'class-validator';
@@ -17,6 +24,7 @@ import { IsWellFormedText, MaxCodePoints } from '../validators';
 import { IsId } from '../ids';
 import { IsReactionEmoji } from '../history/emoji';
 import { HistoryLimits } from '../history/limits';
+import { AttachmentContentView, AttachmentLimits, UploadedAttachmentView } from './attachments';
 import type {
   ExportInfoView,
   MessagePageView,
@@ -27,6 +35,10 @@ import type {
   RoomSummariesView,
   SendResultView,
 } from '../views';
+
+export * from './attachments';
+
+const ATTACHMENT_BASE64_MAX = Math.ceil(AttachmentLimits.WIRE_MAX_BYTES / 3) * 4;
 
 /**
  * Message commands as people issue them. They go to the room service (queue
@@ -46,6 +58,8 @@ export const MessageCommands = {
   MESSAGE_EXPORT_PAGE: 'message.export.page',
   MESSAGE_RETENTION_GET: 'message.retention.get',
   MESSAGE_RETENTION_SET: 'message.retention.set',
+  ATTACHMENT_UPLOAD: 'attachment.upload',
+  ATTACHMENT_GET: 'attachment.get',
 } as const;
 const C = MessageCommands;
 
@@ -61,14 +75,23 @@ export class SendMessageCommand {
   @Length(1, Limits.CLIENT_MSG_ID_MAX)
   @Matches(/^[\x21-\x7e]+$/, { message: 'clientMsgId must be printable ASCII' })
   clientMsgId: string;
-  @IsIn(['text']) kind: 'text';
+  @IsIn(['text', 'image']) kind: 'text' | 'image';
+  /** Text, or an image's caption ('' for none; only an image may go without). */
   @IsString()
   @IsWellFormedText()
-  @Matches(/\S/, { message: 'content must not be blank' })
+  @Matches(/^$|\S/, { message: 'content must not be blank' })
   @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
   content: string;
   /** Answer this message (same room). */
   @IsOptional() @IsId() replyToId?: string;
+  /** kind `image`: attachments the sender uploaded to this room and has not sent yet. */
+  @ValidateIf((o: SendMessageCommand) => o.kind === 'image' || o.attachmentIds !== undefined)
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(AttachmentLimits.PER_MESSAGE_MAX)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  attachmentIds?: string[];
 }
 
 /**
@@ -212,6 +235,31 @@ export class SetRetentionRequestCommand {
   days: number | null;
 }
 
+/** Members only: store an image for a message the actor is about to send to this room. */
+export class UploadAttachmentCommand {
+  static readonly TYPE = C.ATTACHMENT_UPLOAD;
+  @Equals(C.ATTACHMENT_UPLOAD) type: typeof C.ATTACHMENT_UPLOAD;
+  @Equals(1) v: 1;
+  @IsId() actorId: string;
+  @IsId() roomId: string;
+  /** The file's name as the uploader called it (shown, never trusted for the type). */
+  @IsOptional() @IsString() @MaxLength(1024) name?: string;
+  @IsString() @MaxLength(ATTACHMENT_BASE64_MAX) @IsBase64() data: string;
+}
+
+/**
+ * The bytes of an attachment, for a member of its room who may read the message it belongs to
+ * (or its uploader, before it is sent). Anyone else gets room.attachment_not_found.
+ */
+export class GetAttachmentCommand {
+  static readonly TYPE = C.ATTACHMENT_GET;
+  @Equals(C.ATTACHMENT_GET) type: typeof C.ATTACHMENT_GET;
+  @Equals(1) v: 1;
+  @IsId() actorId: string;
+  @IsId() attachmentId: string;
+  @IsOptional() @IsString() @MaxLength(512) ifNoneMatch?: string;
+}
+
 export interface MessageCommandResults {
   [C.MESSAGE_SEND]: SendResultView;
   [C.MESSAGE_LIST]: MessagePageView;
@@ -226,6 +274,8 @@ export interface MessageCommandResults {
   [C.MESSAGE_EXPORT_PAGE]: MessagePageView;
   [C.MESSAGE_RETENTION_GET]: RetentionView;
   [C.MESSAGE_RETENTION_SET]: RetentionView;
+  [C.ATTACHMENT_UPLOAD]: UploadedAttachmentView;
+  [C.ATTACHMENT_GET]: AttachmentContentView;
 }
 
 export const MessageCommandClasses = {
@@ -242,4 +292,6 @@ export const MessageCommandClasses = {
   [C.MESSAGE_EXPORT_PAGE]: ExportPageRequestCommand,
   [C.MESSAGE_RETENTION_GET]: GetRetentionRequestCommand,
   [C.MESSAGE_RETENTION_SET]: SetRetentionRequestCommand,
+  [C.ATTACHMENT_UPLOAD]: UploadAttachmentCommand,
+  [C.ATTACHMENT_GET]: GetAttachmentCommand,
 } as const;

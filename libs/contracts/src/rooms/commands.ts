@@ -15,7 +15,8 @@ import {
 import { Limits } from '../limits';
 import { IsWellFormedText, MaxCodePoints } from '../validators';
 import { IsId } from '../ids';
-import type { MemberRole, RoomDetailView, RoomView, UserRole } from '../views';
+import { HISTORY_VISIBILITIES } from '../views';
+import type { HistoryVisibility, MemberRole, RoomDetailView, RoomView, UserRole } from '../views';
 import { ActorName, ActorRole, RoomNameField } from './fields';
 import type { InviteLinkView, RoomImageView, RoomInviteView } from './views';
 
@@ -61,6 +62,8 @@ export class CreateRoomCommand {
   @ActorRole() actorRole?: UserRole;
   @IsIn(['group']) kind: 'group';
   @RoomNameField() name: string;
+  /** Default `shared`. */
+  @IsOptional() @IsIn(HISTORY_VISIBILITIES) historyVisibility?: HistoryVisibility;
 }
 
 /**
@@ -131,6 +134,7 @@ export class UpdateRoomSettingsCommand {
   @IsId() roomId: string;
   @IsOptional() @IsInt() @Min(0) @Max(SLOW_MODE_MAX_SECONDS) slowModeSeconds?: number;
   @IsOptional() @IsBoolean() profanityFilter?: boolean;
+  @IsOptional() @IsIn(HISTORY_VISIBILITIES) historyVisibility?: HistoryVisibility;
 }
 
 /** Owner or admin. PNG, JPEG or WebP (recognised by its bytes), at most ROOM_IMAGE_MAX_BYTES. */
@@ -241,7 +245,11 @@ export interface RoomCommandResults {
   [C.ROOM_JOIN]: RoomView;
   [C.ROOM_GET]: RoomDetailView;
   [C.ROOM_LIST]: { rooms: RoomView[] };
-  [C.ROOM_MEMBERSHIPS_LIST]: { roomIds: string[] };
+  /**
+   * `visibleFrom`: for each of those rooms that hides history from before one joined, the user's
+   * join time (absent when there is none), so the gateway holds back live events about older messages.
+   */
+  [C.ROOM_MEMBERSHIPS_LIST]: { roomIds: string[]; visibleFrom?: Record<string, string> };
   [C.ROOM_RENAME]: RoomView;
   [C.ROOM_SETTINGS_UPDATE]: RoomView;
   [C.ROOM_IMAGE_SET]: RoomView;

@@ -13,7 +13,7 @@ function applyDecorators(...decorators: PropertyDecorator[]): PropertyDecorator 
 export const ActorName = (): PropertyDecorator =>
   applyDecorators(IsString(), IsWellFormedText(), Length(1, Limits.DISPLAY_NAME_MAX * 4));
 
-export const USER_ROLES: readonly UserRole[] = ['user', 'admin', 'guest'];
+export const USER_ROLES: readonly UserRole[] = ['user', 'admin', 'guest', 'bot'];
 
 /**
  * The actor's account role from the verified token. Absent means `user`: only the gateway fills

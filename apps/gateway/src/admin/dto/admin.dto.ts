@@ -37,7 +37,7 @@ export class AdminUserDto implements AdminUserView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() username: string;
   @ApiProperty() displayName: string;
-  @ApiProperty({ enum: ['user', 'admin', 'guest'] }) role: UserRole;
+  @ApiProperty({ enum: ['user', 'admin', 'guest', 'bot'] }) role: UserRole;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty() statusText: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) deactivatedAt: string | null;

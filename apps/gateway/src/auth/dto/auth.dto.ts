@@ -39,7 +39,7 @@ export class UserDto implements UserView {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: '김민수' }) username: string;
   @ApiProperty({ example: '민수 🐻' }) displayName: string;
-  @ApiProperty({ enum: ['user', 'admin', 'guest'] }) role: UserRole;
+  @ApiProperty({ enum: ['user', 'admin', 'guest', 'bot'] }) role: UserRole;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
 }
 

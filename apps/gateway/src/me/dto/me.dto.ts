@@ -14,7 +14,7 @@ export class MeDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() username: string;
   @ApiProperty() displayName: string;
-  @ApiProperty({ enum: ['user', 'admin', 'guest'] }) role: UserRole;
+  @ApiProperty({ enum: ['user', 'admin', 'guest', 'bot'] }) role: UserRole;
   @ApiProperty({ format: 'uuid', description: 'The session this token belongs to' }) sessionId: string;
   @ApiProperty() statusText: string;
   @ApiProperty() hasAvatar: boolean;

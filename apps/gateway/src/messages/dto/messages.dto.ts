@@ -1,6 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  ArrayUnique,
+  IsArray,
+  IsIn,
   IsInt,
   IsISO8601,
   IsNumber,
@@ -13,7 +18,7 @@ import {
   Min,
   ValidateIf,
 } from 'class-validator';
-import { HistoryLimits, IsWellFormedText, Limits, MaxCodePoints } from '@app/contracts';
+import { AttachmentLimits, HistoryLimits, IsWellFormedText, Limits, MaxCodePoints } from '@app/contracts';
 
 const IsoTime = () => IsISO8601({ strict: true, strictSeparator: true });
 
@@ -75,10 +80,23 @@ export class SendMessageDto {
   @Matches(/^[\x21-\x7e]+$/, { message: 'clientMsgId must be printable ASCII' })
   clientMsgId: string;
 
-  @ApiProperty({ example: '안녕하세요 👋', maxLength: Limits.MESSAGE_MAX_CHARS })
+  @ApiPropertyOptional({
+    enum: ['text', 'image'],
+    default: 'text',
+    description: 'image: attachmentIds name images uploaded with POST /rooms/:roomId/attachments',
+  })
+  @IsOptional()
+  @IsIn(['text', 'image'])
+  kind?: 'text' | 'image';
+
+  @ApiProperty({
+    example: '안녕하세요 👋',
+    maxLength: Limits.MESSAGE_MAX_CHARS,
+    description: "The text, or an image's caption ('' allowed for an image only)",
+  })
   @IsString()
   @IsWellFormedText()
-  @Matches(/\S/, { message: 'content must not be blank' })
+  @Matches(/^$|\S/, { message: 'content must not be blank' })
   @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
   content: string;
 
@@ -86,6 +104,20 @@ export class SendMessageDto {
   @IsOptional()
   @IsUUID('all')
   replyToId?: string;
+
+  @ApiPropertyOptional({
+    type: [String],
+    maxItems: AttachmentLimits.PER_MESSAGE_MAX,
+    description:
+      'kind image: 1-10 of your uploads to this room not sent yet (room.attachment_not_found / room.attachment_in_use otherwise)',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMinSize(1)
+  @ArrayMaxSize(AttachmentLimits.PER_MESSAGE_MAX)
+  @ArrayUnique()
+  @IsUUID('all', { each: true })
+  attachmentIds?: string[];
 }
 
 export class EditMessageDto {

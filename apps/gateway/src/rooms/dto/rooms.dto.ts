@@ -12,6 +12,8 @@ import {
   Min,
 } from 'class-validator';
 import {
+  HISTORY_VISIBILITIES,
+  type HistoryVisibility,
   INVITE_TOKEN_MAX,
   IsWellFormedText,
   Limits,
@@ -67,6 +69,15 @@ export class RoomSettingsDto {
   @IsOptional()
   @IsBoolean()
   profanityFilter?: boolean;
+
+  @ApiPropertyOptional({
+    enum: HISTORY_VISIBILITIES,
+    description:
+      'shared: members read the whole history; joined: members read only what was said since they last joined',
+  })
+  @IsOptional()
+  @IsIn(HISTORY_VISIBILITIES)
+  historyVisibility?: HistoryVisibility;
 }
 
 export class InviteUserDto {

@@ -16,7 +16,7 @@ export class ProfileDto implements ProfileView {
   @ApiProperty({ example: '민수 🐻' }) displayName: string;
   @ApiProperty({ example: '회의 중', maxLength: AuthLimits.STATUS_TEXT_MAX }) statusText: string;
   @ApiProperty({ description: 'Whether GET /users/{id}/avatar has an image' }) hasAvatar: boolean;
-  @ApiProperty({ enum: ['user', 'admin', 'guest'] }) role: UserRole;
+  @ApiProperty({ enum: ['user', 'admin', 'guest', 'bot'] }) role: UserRole;
 }
 
 export class UserSearchDto implements UserSearchView {

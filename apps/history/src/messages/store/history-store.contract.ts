@@ -1,6 +1,6 @@
 import { CommonErrorCode, HistoryErrorCode, HistoryLimits, Limits } from '@app/contracts';
 import { AppException, uuidv7 } from '@app/common';
-import { AppendInput, AppendResult, HistoryStore, StoredMessage } from './history-store';
+import { AppendInput, AppendResult, HistoryStore, StoredAttachment, StoredMessage } from './history-store';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const DAY_MS = 86_400_000;
@@ -40,6 +40,14 @@ export function describeHistoryStoreContract(name: string, factory: () => Promis
       clientMsgId: `c-${++counter}-${uuidv7()}`,
       kind: 'text',
       content: `message ${counter}`,
+      ...over,
+    });
+
+    const image = (over: Partial<StoredAttachment> = {}): StoredAttachment => ({
+      id: uuidv7(),
+      name: 'photo.png',
+      mimeType: 'image/png',
+      size: 1234,
       ...over,
     });
 
@@ -166,7 +174,8 @@ export function describeHistoryStoreContract(name: string, factory: () => Promis
       it('stores every kind', async () => {
         const roomId = uuidv7();
         for (const kind of ['text', 'image', 'emoticon', 'system'] as const) {
-          const { message } = await store.append(input({ roomId, kind, content: `a ${kind}` }));
+          const attachments = kind === 'image' ? [image()] : undefined;
+          const { message } = await store.append(input({ roomId, kind, content: `a ${kind}`, attachments }));
           expect(message.kind).toBe(kind);
         }
         const { messages } = await store.page({ roomId, limit: 10 });
@@ -201,6 +210,61 @@ export function describeHistoryStoreContract(name: string, factory: () => Promis
           expect(err.details?.[0]?.field).toBe(field);
         }
         expect(await store.latestSeq(roomId)).toBe(0);
+      });
+    });
+
+    describe('attachments (image messages)', () => {
+      it('stores the images of an image message, in order, with an empty caption allowed, and shows them on every read', async () => {
+        const roomId = uuidv7();
+        const pics = [
+          image({ width: 640, height: 480 }),
+          image({ name: '사진 2.gif', mimeType: 'image/gif' }),
+        ];
+        const { message } = await store.append(
+          input({ roomId, kind: 'image', content: '', attachments: pics }),
+        );
+        expect(message.attachments).toEqual(pics);
+        expect(message.content).toBe('');
+        const page = await store.page({ roomId, limit: 5 });
+        expect(page.messages[0].attachments).toEqual(pics);
+        const [summary] = await store.summary([roomId]);
+        expect(summary.lastMessage?.attachments).toEqual(pics);
+      });
+
+      it('refuses an image message without images, images on another kind, and bad image records, storing nothing', async () => {
+        const roomId = uuidv7();
+        const one = image();
+        const cases: Array<Partial<AppendInput>> = [
+          { kind: 'image' },
+          { kind: 'image', attachments: [] },
+          { kind: 'text', attachments: [image()] },
+          { kind: 'image', attachments: [one, one] },
+          { kind: 'image', attachments: [image({ mimeType: 'image/svg+xml' })] },
+          { kind: 'image', attachments: [image({ id: 'nope' })] },
+          { kind: 'image', attachments: [image({ size: 0 })] },
+          { kind: 'image', attachments: Array.from({ length: 11 }, () => image()) },
+        ];
+        for (const over of cases) {
+          const err = await rejection(store.append(input({ roomId, ...over })));
+          expect(err.code).toBe(CommonErrorCode.VALIDATION_FAILED);
+        }
+        expect(await store.latestSeq(roomId)).toBe(0);
+      });
+
+      it('treats the images as part of the message for idempotency, and a tombstone drops them', async () => {
+        const req = input({ kind: 'image', content: 'cap', attachments: [image()] });
+        const first = await store.append(req);
+        expect(await store.append({ ...req })).toEqual({ message: first.message, duplicate: true });
+        const err = await rejection(store.append({ ...req, attachments: [image()] }));
+        expect(err.code).toBe(HistoryErrorCode.IDEMPOTENCY_CONFLICT);
+        const { message } = await store.delete({
+          roomId: req.roomId,
+          messageId: first.message.id,
+          actorId: req.senderId,
+          moderator: false,
+        });
+        expect(message.attachments).toEqual([]);
+        expect((await store.page({ roomId: req.roomId, limit: 5 })).messages[0].attachments).toEqual([]);
       });
     });
 

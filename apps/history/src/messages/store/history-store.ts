@@ -1,4 +1,6 @@
 import {
+  ATTACHMENT_CONTENT_TYPES,
+  AttachmentLimits,
   CommonErrorCode,
   HistoryErrorCode,
   HistoryLimits,
@@ -8,12 +10,17 @@ import {
 } from '@app/contracts';
 import { AppException } from '@app/common';
 
-/** A file attached to a message. Nothing produces these yet; the column/field exists so uploads need no migration of old rows. */
+/**
+ * An image of a `kind: image` message: metadata only. The bytes live with the room service
+ * (`room.attachments`), which checked and claimed them before the append.
+ */
 export interface StoredAttachment {
   id: string;
   name: string;
   mimeType: string;
   size: number;
+  width?: number;
+  height?: number;
 }
 
 /** One emoji on one message: how many people used it, and whether the viewer is one of them. */
@@ -57,6 +64,8 @@ export interface AppendInput {
   replyToId?: string;
   /** Effect names to show with it (computed by the room service from the content). */
   effects?: string[];
+  /** Required for kind `image` (1 to AttachmentLimits.PER_MESSAGE_MAX), refused for other kinds. */
+  attachments?: StoredAttachment[];
 }
 
 export interface AppendResult {
@@ -313,7 +322,54 @@ export function prepareAppend(input: AppendInput): AppendInput {
   const replyToId = optionalId('replyToId', input.replyToId);
   if (replyToId) prepared.replyToId = replyToId;
   else delete prepared.replyToId;
+  const attachments = prepareAttachments(input.kind, input.attachments);
+  if (attachments) prepared.attachments = attachments;
+  else delete prepared.attachments;
   return prepared;
+}
+
+const positiveInt = (v: unknown, max: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 1 && v <= max;
+
+/** Images go with kind `image` only, and it needs at least one; stored as plain, known fields. */
+function prepareAttachments(
+  kind: MessageKind,
+  given: StoredAttachment[] | undefined,
+): StoredAttachment[] | undefined {
+  const list = given ?? [];
+  if (kind !== 'image') {
+    if (list.length > 0) throw invalid('attachments', 'only image messages carry attachments');
+    return undefined;
+  }
+  if (list.length < 1 || list.length > AttachmentLimits.PER_MESSAGE_MAX) {
+    throw invalid('attachments', `an image message carries 1 to ${AttachmentLimits.PER_MESSAGE_MAX} images`);
+  }
+  const seen = new Set<string>();
+  return list.map((a) => {
+    const id = normalizeId('attachments.id', a.id);
+    if (seen.has(id)) throw invalid('attachments.id', 'must not repeat');
+    seen.add(id);
+    if (!(ATTACHMENT_CONTENT_TYPES as readonly string[]).includes(a.mimeType)) {
+      throw invalid('attachments.mimeType', `must be one of ${ATTACHMENT_CONTENT_TYPES.join(', ')}`);
+    }
+    if (typeof a.name !== 'string' || a.name.length < 1 || a.name.length > AttachmentLimits.NAME_MAX) {
+      throw invalid('attachments.name', `must be 1 to ${AttachmentLimits.NAME_MAX} characters`);
+    }
+    if (!isWellFormed(a.name) || a.name.includes('\u0000')) {
+      throw invalid('attachments.name', 'must be valid Unicode text without NUL characters');
+    }
+    if (!positiveInt(a.size, AttachmentLimits.WIRE_MAX_BYTES))
+      throw invalid('attachments.size', 'must be a byte count');
+    const out: StoredAttachment = { id, name: a.name, mimeType: a.mimeType, size: a.size };
+    if (
+      positiveInt(a.width, AttachmentLimits.DIMENSION_MAX) &&
+      positiveInt(a.height, AttachmentLimits.DIMENSION_MAX)
+    ) {
+      out.width = a.width;
+      out.height = a.height;
+    }
+    return out;
+  });
 }
 
 export type PageDirection =
@@ -611,8 +667,13 @@ function sameMessage(existing: StoredMessage, input: AppendInput): boolean {
     existing.roomId === input.roomId &&
     existing.kind === input.kind &&
     (existing.replyToId ?? undefined) === (input.replyToId ?? undefined) &&
-    (!contentKnown || existing.content === input.content)
+    (!contentKnown || existing.content === input.content) &&
+    (!contentKnown || sameAttachmentIds(existing.attachments, input.attachments ?? []))
   );
+}
+
+function sameAttachmentIds(a: StoredAttachment[], b: StoredAttachment[]): boolean {
+  return a.length === b.length && a.every((x, i) => x.id === b[i].id);
 }
 
 function idempotencyConflict(): AppException {

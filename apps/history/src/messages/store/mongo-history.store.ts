@@ -368,7 +368,7 @@ export class MongoHistoryStore implements HistoryStore, OnApplicationShutdown {
         content: input.content,
         clientMsgId: input.clientMsgId,
         createdAt: new Date(),
-        attachments: [],
+        attachments: input.attachments ?? [],
         editedAt: null,
         deletedAt: null,
         replyToId: input.replyToId ?? null,

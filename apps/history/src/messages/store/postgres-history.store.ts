@@ -93,8 +93,8 @@ const APPEND_SQL = `
       FROM next
   )
   INSERT INTO "history"."messages"
-    ("id", "room_id", "seq", "sender_id", "kind", "content", "client_msg_id", "created_at", "reply_to_id", "effects")
-  SELECT id, $1, "last_seq", $2, $3, $4, $5, now, $6, $7 FROM stamped
+    ("id", "room_id", "seq", "sender_id", "kind", "content", "client_msg_id", "created_at", "reply_to_id", "effects", "attachments")
+  SELECT id, $1, "last_seq", $2, $3, $4, $5, now, $6, $7, $8::jsonb FROM stamped
   RETURNING "id", "seq", "created_at"`;
 
 const COLUMNS = `m."id", m."room_id", m."seq", m."sender_id", m."kind", m."content", m."client_msg_id",
@@ -187,6 +187,7 @@ export class PostgresHistoryStore implements HistoryStore {
             input.clientMsgId,
             input.replyToId ?? null,
             input.effects ?? [],
+            JSON.stringify(input.attachments ?? []),
           ]);
           if (row) {
             const message: StoredMessage = {
@@ -198,7 +199,7 @@ export class PostgresHistoryStore implements HistoryStore {
               content: input.content,
               clientMsgId: input.clientMsgId,
               createdAt: row.created_at,
-              attachments: [],
+              attachments: input.attachments ?? [],
               editedAt: null,
               deletedAt: null,
               replyToId: input.replyToId ?? null,

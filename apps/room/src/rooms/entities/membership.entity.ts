@@ -23,6 +23,9 @@ export class MembershipEntity {
   /** The display name is an alias chosen for this room. */
   @Column('boolean', { default: false }) anonymous?: boolean;
 
+  /** An integration (bot) added by the room's owner or an admin. */
+  @Column('boolean', { default: false }) bot?: boolean;
+
   /** Loaded only when a query asks for it (the member's room list). */
   @ManyToOne(() => RoomEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'room_id' })

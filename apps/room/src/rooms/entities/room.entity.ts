@@ -1,5 +1,5 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
-import type { RoomKind } from '@app/contracts';
+import type { HistoryVisibility, RoomKind } from '@app/contracts';
 
 @Entity({ name: 'rooms' })
 export class RoomEntity {
@@ -19,6 +19,9 @@ export class RoomEntity {
   @Column('int', { name: 'slow_mode_seconds', default: 0 }) slowModeSeconds: number;
 
   @Column('boolean', { name: 'profanity_filter', default: false }) profanityFilter: boolean;
+
+  /** `joined`: members read only what was said since their latest join (see visibleFrom). */
+  @Column('text', { name: 'history_visibility', default: 'shared' }) historyVisibility: HistoryVisibility;
 
   /** The room's own cap (topic rooms); null: the deployment's ROOM_MEMBER_CAP. */
   @Column('int', { name: 'member_cap', nullable: true }) memberCap: number | null;

@@ -1,0 +1,72 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import type { ValidSubscription } from './push-policy';
+
+export interface PushTarget extends ValidSubscription {
+  userId: string;
+}
+
+@Injectable()
+export class PushRepository {
+  constructor(@InjectDataSource() private readonly ds: DataSource) {}
+
+  /**
+   * One subscription per session, and an endpoint belongs to whoever subscribed with it last
+   * (the browser is shared: the previous account signed out of it).
+   */
+  async save(userId: string, sessionId: string, sub: ValidSubscription): Promise<void> {
+    await this.ds.transaction(async (tx) => {
+      await tx.query(`DELETE FROM "room"."push_subscriptions" WHERE "session_id" = $1 AND "endpoint" <> $2`, [
+        sessionId,
+        sub.endpoint,
+      ]);
+      await tx.query(
+        `INSERT INTO "room"."push_subscriptions" ("endpoint", "user_id", "session_id", "p256dh", "auth")
+         VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT ("endpoint") DO UPDATE
+           SET "user_id" = EXCLUDED."user_id", "session_id" = EXCLUDED."session_id",
+               "p256dh" = EXCLUDED."p256dh", "auth" = EXCLUDED."auth", "updated_at" = now()`,
+        [sub.endpoint, userId, sessionId, sub.p256dh, sub.auth],
+      );
+    });
+  }
+
+  async removeSession(userId: string, sessionId: string): Promise<boolean> {
+    const rows = (await this.ds.query(
+      `WITH d AS (
+         DELETE FROM "room"."push_subscriptions" WHERE "user_id" = $1 AND "session_id" = $2 RETURNING 1
+       ) SELECT count(*)::int AS n FROM d`,
+      [userId, sessionId],
+    )) as Array<{ n: number }>;
+    return rows[0].n > 0;
+  }
+
+  /** The push service said the subscription is gone (404/410). Only if it was not renewed meanwhile. */
+  async removeEndpoint(endpoint: string, p256dh: string): Promise<void> {
+    await this.ds.query(`DELETE FROM "room"."push_subscriptions" WHERE "endpoint" = $1 AND "p256dh" = $2`, [
+      endpoint,
+      p256dh,
+    ]);
+  }
+
+  /**
+   * Subscriptions of the room's members other than the sender who have no connected device: no
+   * live presence session on any gateway. (A connected but hidden tab counts as connected: the
+   * page shows its own notification.)
+   */
+  async offlineTargets(roomId: string, senderId: string): Promise<PushTarget[]> {
+    const rows = (await this.ds.query(
+      `SELECT s."endpoint", s."p256dh", s."auth", s."user_id"
+         FROM "room"."memberships" m
+         JOIN "room"."push_subscriptions" s ON s."user_id" = m."user_id"
+        WHERE m."room_id" = $1 AND m."user_id" <> $2
+          AND NOT EXISTS (
+            SELECT 1 FROM "room"."presence_sessions" p
+             WHERE p."user_id" = m."user_id" AND p."expires_at" > now()
+          )`,
+      [roomId, senderId],
+    )) as Array<{ endpoint: string; p256dh: string; auth: string; user_id: string }>;
+    return rows.map((r) => ({ endpoint: r.endpoint, p256dh: r.p256dh, auth: r.auth, userId: r.user_id }));
+  }
+}
