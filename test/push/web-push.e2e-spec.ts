@@ -261,6 +261,22 @@ describe('web push', () => {
     const again = await api(sys.baseUrl, 'DELETE', '/api/v1/push/subscription', { token: bob.token });
     expect(again.body).toEqual({ removed: false });
   });
+
+  it('forgets the subscription of a session that is revoked from another device', async () => {
+    const login = await api<{ accessToken: string }>(sys.baseUrl, 'POST', '/api/v1/auth/login', {
+      body: { username: 'pcarol', password: 'correct horse battery staple' },
+    });
+    const phone = { ...carol, token: login.body.accessToken };
+    const sid = (
+      JSON.parse(Buffer.from(phone.token.split('.')[1], 'base64url').toString()) as { sid: string }
+    ).sid;
+    const before = await subscriptionsOf(carol.id); // her other devices keep theirs
+    expect((await subscribe(phone, newDevice(base, 'carol-phone').subscription)).status).toBe(204);
+    expect(await subscriptionsOf(carol.id)).toBe(before + 1);
+    const revoked = await api(sys.baseUrl, 'DELETE', `/api/v1/me/sessions/${sid}`, { token: carol.token });
+    expect(revoked.status).toBeLessThan(300);
+    await eventually(async () => (await subscriptionsOf(carol.id)) === before, 10_000);
+  });
 });
 
 describe('web push without VAPID keys', () => {

@@ -2,7 +2,6 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
-  ArrayUnique,
   Equals,
   IsArray,
   IsBoolean,
@@ -13,17 +12,15 @@ import {
   IsString,
   IsUUID,
   Length,
-  Matches,
   Min,
   ValidateNested,
 } from 'class-validator';
 import type { ErrorCode, ErrorDetail, ErrorPayload } from './errors';
 import type { DomainEvent } from './events';
 import { Limits } from './limits';
-import { IsWellFormedText, MaxCodePoints } from './validators';
+import { IsAttachmentIds, IsClientMsgId, IsMessageContent } from './validators';
 import type { MessageView, ReactionsView } from './views';
 import { IsReactionEmoji } from './history/emoji';
-import { AttachmentLimits } from './messages/attachments';
 
 /** Rooms one `sync` frame may name; a client with more sends several. */
 export const SYNC_MAX_ROOMS = 100;
@@ -68,26 +65,17 @@ export class MessageSendFrame {
   @Equals(ClientFrames.MESSAGE_SEND) type: typeof ClientFrames.MESSAGE_SEND;
   @IsString() @RequestId() id: string;
   @IsUUID('all') roomId: string;
-  @IsString()
-  @Length(1, Limits.CLIENT_MSG_ID_MAX)
-  @Matches(/^[\x21-\x7e]+$/, { message: 'clientMsgId must be printable ASCII' })
+  @IsClientMsgId()
   clientMsgId: string;
   @IsOptional() @IsIn(['text', 'image']) kind?: 'text' | 'image';
   /** The message this one answers (same room). */
   @IsOptional() @IsUUID('all') replyToId?: string;
   /** Text, or an image's caption ('' for none: only an image may go without). */
-  @IsString()
-  @IsWellFormedText()
-  @Matches(/^$|\S/, { message: 'content must not be blank' })
-  @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
+  @IsMessageContent({ allowEmpty: true })
   content: string;
   /** kind `image`: ids from POST /rooms/:roomId/attachments, not sent before. */
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(AttachmentLimits.PER_MESSAGE_MAX)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
+  @IsAttachmentIds()
   attachmentIds?: string[];
 }
 
@@ -96,10 +84,7 @@ export class MessageEditFrame {
   @IsString() @RequestId() id: string;
   @IsUUID('all') roomId: string;
   @IsUUID('all') messageId: string;
-  @IsString()
-  @IsWellFormedText()
-  @Matches(/\S/, { message: 'content must not be blank' })
-  @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
+  @IsMessageContent()
   content: string;
 }
 

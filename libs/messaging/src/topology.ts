@@ -14,6 +14,7 @@ import {
   ReadCommands,
   RoomCommands,
   RoomIntegrationCommands,
+  SESSION_REVOCATIONS_ROUTING_KEY,
   TopicCommands,
   botQueue,
   inboxExchange,
@@ -79,6 +80,12 @@ export const EventQueues = [
     key: '',
     // One consumer at a time (with failover): reports are applied in the order they were sent.
     arguments: { ...COMMAND_QUEUE_ARGUMENTS, 'x-single-active-consumer': true },
+  },
+  {
+    name: Queues.ROOM_SESSION_REVOCATIONS,
+    exchange: Exchanges.USER_EVENTS,
+    key: SESSION_REVOCATIONS_ROUTING_KEY,
+    arguments: COMMAND_QUEUE_ARGUMENTS,
   },
   {
     name: Queues.ROOM_INTEGRATIONS,

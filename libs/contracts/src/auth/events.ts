@@ -1,4 +1,6 @@
+import { Equals, IsIn, IsISO8601, IsString, MaxLength } from 'class-validator';
 import type { EventBase } from '../event-base';
+import { IsId } from '../ids';
 
 /** Facts the auth service publishes. */
 export const AuthEvents = {
@@ -26,3 +28,24 @@ export type AuthDomainEvent = UserSessionRevokedEvent;
  * whether or not it holds a socket of that user.
  */
 export const SESSION_REVOCATIONS_ROUTING_KEY = 'sessions.revoked';
+
+const REVOCATION_REASONS: SessionRevocationReason[] = [
+  'logout',
+  'revoked',
+  'revoked_others',
+  'password_changed',
+  'refresh_reused',
+  'deactivated',
+];
+
+/** `user.session.revoked` as a consumer validates it (a service acting on revocations). */
+export class UserSessionRevokedNotice implements UserSessionRevokedEvent {
+  @Equals(AuthEvents.USER_SESSION_REVOKED) type: typeof AuthEvents.USER_SESSION_REVOKED;
+  @Equals(1) v: 1;
+  @IsString() @MaxLength(64) eventId: string;
+  @IsISO8601() occurredAt: string;
+  @IsId() userId: string;
+  @IsId() sessionId: string;
+  @IsIn(REVOCATION_REASONS) reason: SessionRevocationReason;
+  @IsISO8601() tokensExpireAt: string;
+}

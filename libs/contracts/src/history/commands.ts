@@ -23,7 +23,7 @@ import {
   ValidationOptions,
 } from 'class-validator';
 import { Limits } from '../limits';
-import { IsWellFormedText, MaxCodePoints } from '../validators';
+import { IsMessageContent, IsWellFormedText, MaxCodePoints } from '../validators';
 import { IsId } from '../ids';
 import type {
   MessagePageView,
@@ -132,10 +132,7 @@ export class EditMessageCommand {
   @IsId() roomId: string;
   @IsId() messageId: string;
   @IsId() actorId: string;
-  @IsString()
-  @IsWellFormedText()
-  @Matches(/\S/, { message: 'content must not be blank' })
-  @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
+  @IsMessageContent()
   content: string;
 }
 

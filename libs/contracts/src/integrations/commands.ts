@@ -1,7 +1,7 @@
 import { Equals, IsOptional, IsString, Length, Matches } from 'class-validator';
 import { IsId } from '../ids';
 import { Limits } from '../limits';
-import { IsWellFormedText, MaxCodePoints } from '../validators';
+import { IsClientMsgId, IsMessageContent, IsWellFormedText } from '../validators';
 import type { MemberView } from '../views';
 import type {
   IntegrationCredentialsView,
@@ -148,14 +148,9 @@ export class BotMessageSendCommand {
   static readonly TYPE = BotCommands.BOT_MESSAGE_SEND;
   @Equals(BotCommands.BOT_MESSAGE_SEND) type: typeof BotCommands.BOT_MESSAGE_SEND;
   @Equals(1) v: 1;
-  @IsString()
-  @Length(1, Limits.CLIENT_MSG_ID_MAX)
-  @Matches(/^[\x21-\x7e]+$/, { message: 'clientMsgId must be printable ASCII' })
+  @IsClientMsgId()
   clientMsgId: string;
-  @IsString()
-  @IsWellFormedText()
-  @Matches(/\S/, { message: 'content must not be blank' })
-  @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
+  @IsMessageContent()
   content: string;
   /** Answer this message (same room). */
   @IsOptional() @IsId() replyToId?: string;

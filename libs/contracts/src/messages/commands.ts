@@ -1,9 +1,5 @@
 import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
   Equals,
-  IsArray,
   IsBase64,
   IsIn,
   IsInt,
@@ -11,8 +7,6 @@ import {
   IsNumber,
   IsOptional,
   IsString,
-  IsUUID,
-  Length,
   Matches,
   Max,
   MaxLength,
@@ -20,7 +14,13 @@ import {
   ValidateIf,
 } from 'class-validator';
 import { Limits } from '../limits';
-import { IsWellFormedText, MaxCodePoints } from '../validators';
+import {
+  IsAttachmentIds,
+  IsClientMsgId,
+  IsMessageContent,
+  IsWellFormedText,
+  MaxCodePoints,
+} from '../validators';
 import { IsId } from '../ids';
 import { IsReactionEmoji } from '../history/emoji';
 import { HistoryLimits } from '../history/limits';
@@ -71,26 +71,17 @@ export class SendMessageCommand {
   @Equals(1) v: 1;
   @IsId() actorId: string;
   @IsId() roomId: string;
-  @IsString()
-  @Length(1, Limits.CLIENT_MSG_ID_MAX)
-  @Matches(/^[\x21-\x7e]+$/, { message: 'clientMsgId must be printable ASCII' })
+  @IsClientMsgId()
   clientMsgId: string;
   @IsIn(['text', 'image']) kind: 'text' | 'image';
   /** Text, or an image's caption ('' for none; only an image may go without). */
-  @IsString()
-  @IsWellFormedText()
-  @Matches(/^$|\S/, { message: 'content must not be blank' })
-  @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
+  @IsMessageContent({ allowEmpty: true })
   content: string;
   /** Answer this message (same room). */
   @IsOptional() @IsId() replyToId?: string;
   /** kind `image`: attachments the sender uploaded to this room and has not sent yet. */
   @ValidateIf((o: SendMessageCommand) => o.kind === 'image' || o.attachmentIds !== undefined)
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(AttachmentLimits.PER_MESSAGE_MAX)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
+  @IsAttachmentIds()
   attachmentIds?: string[];
 }
 
@@ -119,10 +110,7 @@ export class EditMessageRequestCommand {
   @IsId() actorId: string;
   @IsId() roomId: string;
   @IsId() messageId: string;
-  @IsString()
-  @IsWellFormedText()
-  @Matches(/\S/, { message: 'content must not be blank' })
-  @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
+  @IsMessageContent()
   content: string;
 }
 

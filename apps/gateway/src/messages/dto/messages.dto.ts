@@ -1,10 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
-  ArrayMaxSize,
-  ArrayMinSize,
-  ArrayUnique,
-  IsArray,
   IsIn,
   IsInt,
   IsISO8601,
@@ -12,13 +8,21 @@ import {
   IsOptional,
   IsString,
   IsUUID,
-  Length,
   Matches,
   Max,
   Min,
   ValidateIf,
 } from 'class-validator';
-import { AttachmentLimits, HistoryLimits, IsWellFormedText, Limits, MaxCodePoints } from '@app/contracts';
+import {
+  AttachmentLimits,
+  HistoryLimits,
+  IsAttachmentIds,
+  IsClientMsgId,
+  IsMessageContent,
+  IsWellFormedText,
+  Limits,
+  MaxCodePoints,
+} from '@app/contracts';
 
 const IsoTime = () => IsISO8601({ strict: true, strictSeparator: true });
 
@@ -75,9 +79,7 @@ export class ListMessagesQuery {
 
 export class SendMessageDto {
   @ApiProperty({ description: 'Chosen by the client; a retry with the same id stores nothing new' })
-  @IsString()
-  @Length(1, Limits.CLIENT_MSG_ID_MAX)
-  @Matches(/^[\x21-\x7e]+$/, { message: 'clientMsgId must be printable ASCII' })
+  @IsClientMsgId()
   clientMsgId: string;
 
   @ApiPropertyOptional({
@@ -94,10 +96,7 @@ export class SendMessageDto {
     maxLength: Limits.MESSAGE_MAX_CHARS,
     description: "The text, or an image's caption ('' allowed for an image only)",
   })
-  @IsString()
-  @IsWellFormedText()
-  @Matches(/^$|\S/, { message: 'content must not be blank' })
-  @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
+  @IsMessageContent({ allowEmpty: true })
   content: string;
 
   @ApiPropertyOptional({ description: 'Answer this message (it must be in the same room)' })
@@ -112,20 +111,13 @@ export class SendMessageDto {
       'kind image: 1-10 of your uploads to this room not sent yet (room.attachment_not_found / room.attachment_in_use otherwise)',
   })
   @IsOptional()
-  @IsArray()
-  @ArrayMinSize(1)
-  @ArrayMaxSize(AttachmentLimits.PER_MESSAGE_MAX)
-  @ArrayUnique()
-  @IsUUID('all', { each: true })
+  @IsAttachmentIds()
   attachmentIds?: string[];
 }
 
 export class EditMessageDto {
   @ApiProperty({ example: 'fixed the typo', maxLength: Limits.MESSAGE_MAX_CHARS })
-  @IsString()
-  @IsWellFormedText()
-  @Matches(/\S/, { message: 'content must not be blank' })
-  @MaxCodePoints(Limits.MESSAGE_MAX_CHARS)
+  @IsMessageContent()
   content: string;
 }
 
