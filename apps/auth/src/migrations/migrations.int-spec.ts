@@ -8,9 +8,9 @@ import { connectRpc } from '../../../../test/support/rpc';
 import { createTestDatabase, createTestVhost, Isolated } from '../../../../test/support/infra';
 import { AuthInit1732400000000 } from './1732400000000-AuthInit';
 import { AuthUsernameKeysNfkc1733100000000, planKeyRebuild } from './1733100000000-AuthUsernameKeysNfkc';
-import { AuthSessionsProfiles1733100000001 } from './1733100000001-AuthSessionsProfiles';
+import { AUTH_DATABASE } from '../app.module';
 
-const ALL = [AuthInit1732400000000, AuthUsernameKeysNfkc1733100000000, AuthSessionsProfiles1733100000001];
+const ALL = AUTH_DATABASE.migrations;
 
 describe('auth migrations: NFKC username keys over existing accounts', () => {
   let db: Isolated;
@@ -100,8 +100,8 @@ describe('auth migrations: NFKC username keys over existing accounts', () => {
       dataSourceOptions({ url: db.url, schema: AUTH_SCHEMA, entities: [], migrations: ALL }),
     ).initialize();
     try {
-      await full.undoLastMigration({ transaction: 'each' });
-      await full.undoLastMigration({ transaction: 'each' });
+      // Integrations (bots dropped, role check restored), sessions and profiles, NFKC keys.
+      for (let i = 0; i < 3; i++) await full.undoLastMigration({ transaction: 'each' });
       const keys = (await full.query(`SELECT username_key FROM auth.users ORDER BY created_at`)) as Array<{
         username_key: string;
       }>;
@@ -113,6 +113,7 @@ describe('auth migrations: NFKC username keys over existing accounts', () => {
       expect(await runMigrations(full, AUTH_SCHEMA)).toEqual([
         'AuthUsernameKeysNfkc1733100000000',
         'AuthSessionsProfiles1733100000001',
+        'AuthIntegrations1765000000000',
       ]);
     } finally {
       await full.destroy();
