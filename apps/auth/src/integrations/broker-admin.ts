@@ -104,7 +104,7 @@ export class BrokerAdmin {
       });
     } catch (err) {
       this.logger.warn(`${method} ${path}: ${(err as Error).message}`);
-      throw unavailable();
+      throw brokerUnavailable();
     }
     if (res.ok || okStatuses.includes(res.status)) {
       await res.arrayBuffer().catch(() => undefined);
@@ -112,11 +112,11 @@ export class BrokerAdmin {
     }
     const text = await res.text().catch(() => '');
     this.logger.warn(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 200)}`);
-    throw unavailable();
+    throw brokerUnavailable();
   }
 }
 
-function unavailable(): AppException {
+export function brokerUnavailable(): AppException {
   return new AppException(
     IntegrationErrorCode.BROKER_UNAVAILABLE,
     'The message broker did not accept the change; nothing was changed, try again',

@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import {
   AuthErrorCode,
+  CommonErrorCode,
   Exchanges,
+  INTEGRATION_NAME_MAX,
   IntegrationCredentialsView,
   IntegrationDirectoryView,
   IntegrationErrorCode,
@@ -16,7 +18,7 @@ import { AppException, uuidv7 } from '@app/common';
 import { InboxBindings } from '@app/messaging';
 import { AuthConfig } from '../auth.config';
 import { searchKey, usernameKey } from '../accounts/username';
-import { BrokerAdmin } from './broker-admin';
+import { BrokerAdmin, brokerUnavailable } from './broker-admin';
 import { IntegrationEntity } from './entities/integration.entity';
 import { toIntegrationSummaryView, toIntegrationView } from './integrations.mapper';
 import { IntegrationsRepository } from './integrations.repository';
@@ -43,7 +45,7 @@ export class IntegrationsService {
 
   async create(actor: IntegrationActor, rawName: string): Promise<IntegrationCredentialsView> {
     const createdBy = await this.requireAdmin(actor);
-    const name = rawName.normalize('NFC').trim();
+    const name = integrationName(rawName);
     const now = new Date();
     const id = uuidv7(now.getTime());
     const username = `bot-${id.replace(/-/g, '').slice(-12)}`;
@@ -168,17 +170,24 @@ export class IntegrationsService {
 /** Recorded as the creator of integrations made with the CLI (the nil UUID: no account). */
 export const OPERATOR_ID = '00000000-0000-0000-0000-000000000000';
 
+/** NFC, trimmed, 1-50 characters: checked here too because the CLI does not go through a command. */
+function integrationName(raw: string): string {
+  const name = raw.normalize('NFC').trim();
+  const length = [...name].length;
+  if (length === 0 || length > INTEGRATION_NAME_MAX || name.includes('\u0000')) {
+    throw new AppException(
+      CommonErrorCode.VALIDATION_FAILED,
+      `name must be 1-${INTEGRATION_NAME_MAX} characters`,
+      [{ field: 'name', reason: `1-${INTEGRATION_NAME_MAX} characters of text` }],
+    );
+  }
+  return name;
+}
+
 function newPassword(): string {
   return randomBytes(24).toString('base64url');
 }
 
 function notFound(): AppException {
   return new AppException(IntegrationErrorCode.NOT_FOUND, 'No such integration');
-}
-
-function brokerUnavailable(): AppException {
-  return new AppException(
-    IntegrationErrorCode.BROKER_UNAVAILABLE,
-    'The message broker did not accept the change; nothing was changed, try again',
-  );
 }
