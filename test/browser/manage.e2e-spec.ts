@@ -244,6 +244,45 @@ describe('browser: search, reports, admin, account and room management', () => {
     await until(() => adminPage.getByTestId('report').count(), 1);
   });
 
+  it('report: a site admin reviews and dismisses a report from a room they are not in', async () => {
+    const erin = await user('rerin', 'Erin');
+    const frank = await user('rfrank', 'Frank');
+    const roomId = await createRoomWith(sys.baseUrl, erin, [frank], 'private corner');
+    const sent = await sendHttp(sys.baseUrl, erin, roomId, 'a borderline joke', 'r-private-1');
+    const filed = await api<{ id: string }>(sys.baseUrl, 'POST', `/api/v1/rooms/${roomId}/reports`, {
+      token: frank.token,
+      body: { messageId: sent.id, reason: 'Offensive' },
+    });
+    expect(filed.status).toBe(201);
+
+    const adminPage = await newPage();
+    await logIn(adminPage, sys.baseUrl, 'siteadmin', '/#/admin');
+    const report = adminPage.locator(`[data-testid="report"][data-report-id="${filed.body.id}"]`);
+    await until(() => report.count(), 1);
+    expect(await report.innerText()).toContain('private corner');
+    expect(await report.innerText()).toContain('Reason: Offensive');
+    await until(
+      () => report.getByTestId('report-message').innerText(),
+      'You are not in this room, so the message is not shown here.',
+    );
+    expect(await report.getByTestId('report-delete').count()).toBe(0);
+    await report.getByTestId('report-dismiss').click();
+    await toastSays(adminPage, 'Report dismissed.');
+    await until(() => report.count(), 0);
+
+    const resolved = await api<{ reports: Array<{ id: string; resolution: string; resolvedBy: string }> }>(
+      sys.baseUrl,
+      'GET',
+      `/api/v1/rooms/${roomId}/reports?status=resolved`,
+      { token: erin.token },
+    );
+    expect(resolved.body.reports).toEqual([
+      expect.objectContaining({ id: filed.body.id, resolution: 'dismissed', resolvedBy: siteAdmin.id }),
+    ]);
+    await adminPage.getByTestId('reports-resolved').click();
+    await until(() => report.count(), 1);
+  });
+
   it('admin: finds a user, deactivates them (login refused), and reactivates them', async () => {
     const dave = await user('ddave', 'Dave Deactivated');
     const page = await newPage();
@@ -400,6 +439,14 @@ describe('browser: search, reports, admin, account and room management', () => {
     const jay = await user('ijay', 'Jay');
     const outsider = await user('iout', 'Outsider');
     const roomId = await createRoomWith(sys.baseUrl, owner, [jay], 'image room');
+    // Links made elsewhere (createRoomWith's, and another device's): listed with their maker and
+    // uses, with no address to copy.
+    const elsewhere = await api<{ id: string; token: string }>(
+      sys.baseUrl,
+      'POST',
+      `/api/v1/rooms/${roomId}/invite-links`,
+      { token: owner.token, body: { maxUses: 3 } },
+    );
 
     const page = await newPage();
     await logIn(page, sys.baseUrl, owner.username, `/#/room/${roomId}/settings`);
@@ -421,19 +468,49 @@ describe('browser: search, reports, admin, account and room management', () => {
       imageUrl,
     );
 
+    const other = page.locator(`[data-testid="invite-link"][data-link-id="${elsewhere.body.id}"]`);
+    await other.waitFor();
+    await until(() => page.getByTestId('invite-link').count(), 2);
+    expect(await other.innerText()).toContain('Made by Ivy');
+    expect(await other.innerText()).toContain('used 0/3');
+    expect(await other.getByTestId('invite-link-copy').count()).toBe(0);
+
     // A new link, then revoked: joining with it is refused.
     await page.getByTestId('invite-link-new').click();
+    await until(() => page.getByTestId('invite-link').count(), 3);
     const link = page.getByTestId('invite-link').first();
-    await link.waitFor();
+    expect(await link.getAttribute('data-link-id')).not.toBe(elsewhere.body.id);
+    await link.getByTestId('invite-link-copy').waitFor();
     const url = await link.locator('code').innerText();
     const token = new URL(url.replace('/#/', '/')).searchParams.get('token') as string;
     await link.getByTestId('invite-link-revoke').click();
-    await until(() => page.getByTestId('invite-link').count(), 0);
+    await until(() => page.getByTestId('invite-link').count(), 2);
     const join = await api<{ code: string }>(sys.baseUrl, 'POST', `/api/v1/rooms/${roomId}/join`, {
       token: outsider.token,
       body: { inviteToken: token },
     });
     expect([join.status, join.body.code]).toEqual([403, 'room.invite_invalid']);
+    await shot(page, 'room-settings-invite-links');
+
+    // The link from elsewhere is revoked here too.
+    await other.getByTestId('invite-link-revoke').click();
+    await until(() => page.getByTestId('invite-link').count(), 1);
+    const listed = await api<{ links: Array<{ id: string }> }>(
+      sys.baseUrl,
+      'GET',
+      `/api/v1/rooms/${roomId}/invite-links`,
+      {
+        token: owner.token,
+      },
+    );
+    expect(listed.body.links.map((l) => l.id)).toEqual([
+      await page.getByTestId('invite-link').getAttribute('data-link-id'),
+    ]);
+    const joinElsewhere = await api<{ code: string }>(sys.baseUrl, 'POST', `/api/v1/rooms/${roomId}/join`, {
+      token: outsider.token,
+      body: { inviteToken: elsewhere.body.token },
+    });
+    expect([joinElsewhere.status, joinElsewhere.body.code]).toEqual([403, 'room.invite_invalid']);
 
     // Ownership.
     await page.getByTestId('transfer-target').selectOption(jay.id);
@@ -598,11 +675,15 @@ describe('browser: search, reports, admin, account and room management', () => {
 
       const admin = await newPage(size.width, size.height, size.locale);
       await logIn(admin, sys.baseUrl, 'siteadmin', '/#/admin');
-      await until(() => admin.getByTestId('report').count(), 2);
+      // Every room's reports: the lounge's, and Kim's in a room the admin is not in.
+      const loungeReports = admin.locator(`[data-testid="report"][data-room-id="${lounge}"]`);
+      await until(() => loungeReports.count(), 2);
       await until(
-        async () => (await admin.getByTestId('report-message').allInnerTexts()).map((x) => x.split(': ')[1]),
+        async () =>
+          (await loungeReports.getByTestId('report-message').allInnerTexts()).map((x) => x.split(': ')[1]),
         ['You are all idiots', 'Click here for FREE coins!!! totally-legit.example'],
       );
+      await until(() => admin.locator(`[data-testid="report"][data-room-id="${roomId}"]`).count(), 1);
       await shot(admin, `admin-reports-${size.tag}`);
       await admin.getByTestId('admin-tab-users').click();
       await admin.getByTestId('admin-user-search').fill('shot');

@@ -7,8 +7,9 @@ import { becomeGuest, inviteLink, loginAdmin, PEOPLE_ENV, someone } from './peop
  * `moderator` is a member with the room role `admin`: the room service's moderator
  * (`isManager`: owner or admin) who may kick, ban, mute, delete others' messages and review
  * reports, but only acts on members it outranks (`outranks`: owner > admin > member).
- * `siteAdmin` is the site's admin account, not a member of the room: it decides topics and has
- * no power inside other people's rooms.
+ * `siteAdmin` is the site's admin account, not a member of the room: it decides topics and
+ * reviews every room's reports (site-wide queue, resolving), but has no other power inside other
+ * people's rooms.
  */
 const ROLES = ['owner', 'moderator', 'member', 'nonMember', 'banned', 'guest', 'siteAdmin'] as const;
 type Role = (typeof ROLES)[number];
@@ -246,6 +247,11 @@ describe('authorization matrix: every room endpoint and frame × owner, moderato
       call: (s, a) => http('POST', room(s, '/invite-links'), a, {}),
     },
     {
+      name: 'GET /rooms/:id/invite-links',
+      allowed: MANAGERS,
+      call: (s, a) => http('GET', room(s, '/invite-links'), a),
+    },
+    {
       name: 'DELETE /rooms/:id/invite-links/:linkId',
       allowed: MANAGERS,
       fresh: true,
@@ -334,11 +340,16 @@ describe('authorization matrix: every room endpoint and frame × owner, moderato
     },
     {
       name: 'POST /rooms/:id/reports/:reportId/resolve',
-      allowed: MANAGERS,
+      allowed: [...MANAGERS, 'siteAdmin'],
       fresh: true,
       call: (s, a) => http('POST', room(s, `/reports/${s.reportId}/resolve`), a, { resolution: 'dismissed' }),
     },
     { name: 'GET /rooms/:id/audit', allowed: MANAGERS, call: (s, a) => http('GET', room(s, '/audit'), a) },
+    {
+      name: 'GET /admin/reports (every room)',
+      allowed: ['siteAdmin'],
+      call: (_s, a) => http('GET', '/api/v1/admin/reports', a),
+    },
     // Messages and reads in the room (other contexts' endpoints: the room service decides for them)
     {
       name: 'GET /rooms/:id/messages',

@@ -54,6 +54,12 @@ describe('authorization: every other endpoint × anonymous, guest, member, non-m
     },
     { name: 'GET /admin/users', allowed: ['admin'], method: 'GET', path: '/api/v1/admin/users' },
     {
+      name: 'GET /admin/reports (every room’s reports)',
+      allowed: ['admin'],
+      method: 'GET',
+      path: '/api/v1/admin/reports?status=open',
+    },
+    {
       name: 'POST /admin/users/:id/deactivate',
       allowed: ['admin'],
       method: 'POST',

@@ -4,6 +4,7 @@ import { DatabaseModule, ObservabilityModule } from '@app/common';
 import { MessagingModule } from '@app/messaging';
 import { MessagesModule } from './messages/messages.module';
 import { MembershipBot1765000000100 } from './migrations/1765000000100-MembershipBot';
+import { ReportsSiteWide1765000000300 } from './migrations/1765000000300-ReportsSiteWide';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { AttachmentEntity } from './attachments/entities/attachment.entity';
@@ -77,6 +78,7 @@ export class RoomAppModule {
             PushSubscriptions1732700000300,
             Attachments1732700000500,
             MembershipBot1765000000100,
+            ReportsSiteWide1765000000300,
           ],
         }),
         RoomsModule,

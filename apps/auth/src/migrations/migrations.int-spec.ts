@@ -7,7 +7,7 @@ import { startAuthService } from '../index';
 import { connectRpc } from '../../../../test/support/rpc';
 import { createTestDatabase, createTestVhost, Isolated } from '../../../../test/support/infra';
 import { AuthInit1732400000000 } from './1732400000000-AuthInit';
-import { AuthUsernameKeysNfkc1733100000000, planKeyRebuild } from './1733100000000-AuthUsernameKeysNfkc';
+import { planKeyRebuild } from './1733100000000-AuthUsernameKeysNfkc';
 import { AUTH_DATABASE } from '../app.module';
 
 const ALL = AUTH_DATABASE.migrations;

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { CommandResults, Commands, ReportView } from '@app/contracts';
+import { CommandResults, Commands, ReportView, SiteReportPageView } from '@app/contracts';
 import { AccessClaims } from '@app/common';
 import { RpcClient } from '@app/messaging';
 import { AccessTokenGuard, CurrentUser } from '../auth/access-token.guard';
@@ -13,6 +13,8 @@ import {
   ReportDto,
   ReportsQuery,
   ResolveReportDto,
+  SiteReportPageDto,
+  SiteReportsQuery,
 } from './dto/moderation.dto';
 
 type Result<C extends keyof CommandResults> = Promise<CommandResults[C]>;
@@ -116,7 +118,8 @@ export class ModerationController {
 
   @Post('reports/:reportId/resolve')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Resolve a report (owner or admin)' })
+  @ApiOperation({ summary: "Resolve a report (the room's owner or admin, or a site admin)" })
+  @ApiResponse({ status: 403, description: 'room.forbidden' })
   @ApiResponse({ status: 404, description: 'moderation.report_not_found' })
   @ApiResponse({ status: 409, description: 'moderation.report_resolved' })
   resolve(
@@ -127,6 +130,7 @@ export class ModerationController {
   ): Promise<ReportView> {
     return this.rpc.request(Commands.MODERATION_REPORT_RESOLVE, {
       actorId: user.sub,
+      actorRole: user.role,
       roomId,
       reportId,
       ...dto,
@@ -141,5 +145,29 @@ export class ModerationController {
     @Query() q: AuditQuery,
   ): Result<typeof Commands.MODERATION_AUDIT_LIST> {
     return this.rpc.request(Commands.MODERATION_AUDIT_LIST, { actorId: user.sub, roomId, ...q });
+  }
+}
+
+/**
+ * Every room's reports for site admins (token role `admin`), who need not be members; they
+ * resolve one with `POST /rooms/:roomId/reports/:reportId/resolve`.
+ */
+@ApiTags('admin')
+@ApiBearerAuth()
+@UseGuards(AccessTokenGuard)
+@ApiResponse({ status: 403, description: 'room.forbidden: the caller is not a site admin' })
+@Controller('admin/reports')
+export class SiteReportsController {
+  constructor(private readonly rpc: RpcClient) {}
+
+  @Get()
+  @ApiOperation({ summary: 'Reports of every room, newest first, paged (site admins only)' })
+  @ApiResponse({ status: 200, type: SiteReportPageDto })
+  list(@CurrentUser() user: AccessClaims, @Query() q: SiteReportsQuery): Promise<SiteReportPageView> {
+    return this.rpc.request(Commands.MODERATION_REPORTS_ALL, {
+      actorId: user.sub,
+      actorRole: user.role,
+      ...q,
+    });
   }
 }

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { ModerationController } from './moderation.controller';
+import { ModerationController, SiteReportsController } from './moderation.controller';
 
-@Module({ controllers: [ModerationController] })
+@Module({ controllers: [ModerationController, SiteReportsController] })
 export class ModerationModule {}

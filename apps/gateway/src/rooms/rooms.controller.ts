@@ -41,6 +41,9 @@ import { readBody } from '../me/read-body';
 import { CreateRoomDto } from './dto/create-room.dto';
 import {
   CreateInviteLinkDto,
+  InviteLinkDto,
+  InviteLinkListDto,
+  InviteLinksQuery,
   InviteUserDto,
   JoinRoomDto,
   MemberRoleDto,
@@ -229,12 +232,35 @@ export class RoomsController {
     description:
       'The token is in this answer only; anyone holding it may join until it expires or is used up.',
   })
+  @ApiResponse({ status: 201, type: InviteLinkDto })
   createLink(
     @CurrentUser() user: AccessClaims,
     @Param('roomId', uuidParam) roomId: string,
     @Body() dto: CreateInviteLinkDto,
   ): Promise<InviteLinkView> {
     return this.rpc.request(Commands.ROOM_INVITE_LINK_CREATE, { actorId: user.sub, roomId, ...dto });
+  }
+
+  @Get(':roomId/invite-links')
+  @ApiOperation({
+    summary: "The room's invite links (owner or admin)",
+    description:
+      'Links made by anyone, on any device, that are neither revoked nor expired, newest first. ' +
+      'Tokens are never listed: they are stored hashed and shown only when a link is made.',
+  })
+  @ApiResponse({ status: 200, type: InviteLinkListDto })
+  @ApiResponse({ status: 403, description: 'room.forbidden (not owner or admin), room.not_member' })
+  @ApiResponse({ status: 404, description: 'room.not_found' })
+  listLinks(
+    @CurrentUser() user: AccessClaims,
+    @Param('roomId', uuidParam) roomId: string,
+    @Query() q: InviteLinksQuery,
+  ): Promise<{ links: InviteLinkView[] }> {
+    return this.rpc.request(Commands.ROOM_INVITE_LINKS_LIST, {
+      actorId: user.sub,
+      roomId,
+      includeUsedUp: q.includeUsedUp === 'true',
+    });
   }
 
   @Delete(':roomId/invite-links/:linkId')

@@ -4,6 +4,7 @@ import {
   CommandResults,
   Commands,
   KickMemberCommand,
+  ListAllReportsCommand,
   ListAuditCommand,
   ListBansCommand,
   ListReportsCommand,
@@ -81,8 +82,24 @@ export class ModerationHandler {
   @CommandHandler(Commands.MODERATION_REPORT_RESOLVE)
   async resolve(cmd: ResolveReportCommand): Promise<ReportView> {
     return toReportView(
-      await this.moderation.resolveReport(cmd.actorId, cmd.roomId, cmd.reportId, cmd.resolution, cmd.note),
+      await this.moderation.resolveReport(
+        cmd.actorId,
+        cmd.roomId,
+        cmd.reportId,
+        cmd.resolution,
+        cmd.note,
+        cmd.actorRole,
+      ),
     );
+  }
+
+  @CommandHandler(Commands.MODERATION_REPORTS_ALL)
+  async allReports(cmd: ListAllReportsCommand): Result<typeof Commands.MODERATION_REPORTS_ALL> {
+    const page = await this.moderation.listAllReports(cmd.actorRole, cmd);
+    return {
+      reports: page.reports.map(({ report, roomName }) => ({ ...toReportView(report), roomName })),
+      nextCursor: page.nextCursor,
+    };
   }
 
   @CommandHandler(Commands.MODERATION_AUDIT_LIST)

@@ -276,6 +276,71 @@ describe('room service: moderation (real PostgreSQL + RabbitMQ)', () => {
     expect(entries[0]).toMatchObject({ action: 'report.resolve', targetMessageId: messageId });
   });
 
+  it('lets site admins (token role admin) page every room’s reports and resolve any of them', async () => {
+    const { room, owner, member } = await kit.cast('Far room');
+    const siteAdmin = uuidv7();
+    const filed = [];
+    for (const reason of ['one', 'two', 'three'])
+      filed.push(
+        await rpc().request(Commands.MODERATION_REPORT, {
+          actorId: member,
+          roomId: room.id,
+          messageId: uuidv7(),
+          reason,
+        }),
+      );
+
+    for (const actorRole of [undefined, 'user', 'guest'] as const)
+      await expect(
+        rpc().request(Commands.MODERATION_REPORTS_ALL, { actorId: owner, actorRole }),
+      ).rejects.toMatchObject({ code: RoomErrorCode.FORBIDDEN });
+
+    const first = await rpc().request(Commands.MODERATION_REPORTS_ALL, {
+      actorId: siteAdmin,
+      actorRole: 'admin',
+      status: 'open',
+      limit: 2,
+    });
+    expect(first.reports.map((r) => [r.reason, r.roomName])).toEqual([
+      ['three', 'Far room'],
+      ['two', 'Far room'],
+    ]);
+    expect(first.nextCursor).toBe(filed[1].id);
+    const next = await rpc().request(Commands.MODERATION_REPORTS_ALL, {
+      actorId: siteAdmin,
+      actorRole: 'admin',
+      status: 'open',
+      limit: 2,
+      cursor: first.nextCursor!,
+    });
+    expect(next.reports[0]).toEqual({ ...filed[0], roomName: 'Far room' });
+
+    await expect(
+      rpc().request(Commands.MODERATION_REPORT_RESOLVE, {
+        actorId: siteAdmin,
+        actorRole: 'user',
+        roomId: room.id,
+        reportId: filed[0].id,
+        resolution: 'dismissed',
+      }),
+    ).rejects.toMatchObject({ code: RoomErrorCode.NOT_MEMBER });
+    await expect(
+      rpc().request(Commands.MODERATION_REPORT_RESOLVE, {
+        actorId: siteAdmin,
+        actorRole: 'admin',
+        roomId: room.id,
+        reportId: filed[0].id,
+        resolution: 'dismissed',
+      }),
+    ).resolves.toMatchObject({ status: 'resolved', resolution: 'dismissed', resolvedBy: siteAdmin });
+    const open = await rpc().request(Commands.MODERATION_REPORTS_ALL, {
+      actorId: siteAdmin,
+      actorRole: 'admin',
+      status: 'open',
+    });
+    expect(open.reports.map((r) => r.id)).not.toContain(filed[0].id);
+  });
+
   it('logs every action in order and pages the log; members cannot read it', async () => {
     const { room, owner, admin, member } = await kit.cast();
     await rpc().request(Commands.ROOM_RENAME, { actorId: owner, roomId: room.id, name: 'Renamed' });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import type { ReportStatus } from '@app/contracts';
+import { RoomEntity } from '../rooms/entities/room.entity';
 import { ReportEntity } from './entities/report.entity';
 
 @Injectable()
@@ -31,6 +32,25 @@ export class ModerationRepository {
       order: { id: 'DESC' },
       take: 200,
     });
+  }
+
+  /** Every room's reports, newest first (ids are time-ordered), older than `beforeId`. */
+  async listAllReports(
+    limit: number,
+    status?: ReportStatus,
+    beforeId?: string,
+  ): Promise<Array<{ report: ReportEntity; roomName: string }>> {
+    const q = this.dataSource.manager
+      .createQueryBuilder(ReportEntity, 'r')
+      .innerJoin(RoomEntity, 'room', 'room.id = r.room_id')
+      .addSelect('room.name', 'room_name')
+      .orderBy('r.id', 'DESC')
+      .limit(limit);
+    if (status) q.andWhere('r.status = :status', { status });
+    if (beforeId) q.andWhere('r.id < :beforeId', { beforeId });
+    const { entities, raw } = await q.getRawAndEntities<{ r_id: string; room_name: string }>();
+    const names = new Map(raw.map((row) => [row.r_id, row.room_name]));
+    return entities.map((report) => ({ report, roomName: names.get(report.id) ?? '' }));
   }
 
   lockReport(manager: EntityManager, roomId: string, reportId: string): Promise<ReportEntity | null> {

@@ -1,5 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { Events, ModerationErrorCode, ReportResolution, ReportStatus, RoomErrorCode } from '@app/contracts';
+import {
+  Events,
+  ModerationErrorCode,
+  ReportResolution,
+  ReportStatus,
+  RoomErrorCode,
+  UserRole,
+} from '@app/contracts';
 import { AppException, uuidv7 } from '@app/common';
 import { AuditRepository } from '../audit/audit.repository';
 import { AuditTrail } from '../audit/audit-trail';
@@ -190,17 +197,35 @@ export class ModerationService {
     return this.repo.listReports(roomId, status);
   }
 
-  /** Reviewed privately: written to the audit log, not announced (reporters stay anonymous). */
+  /** Site admins (token role `admin`) review every room's reports, members or not. */
+  async listAllReports(
+    actorRole: UserRole | undefined,
+    query: { status?: ReportStatus; cursor?: string; limit?: number },
+  ): Promise<{ reports: Array<{ report: ReportEntity; roomName: string }>; nextCursor: string | null }> {
+    if (actorRole !== 'admin')
+      throw new AppException(RoomErrorCode.FORBIDDEN, 'Only site admins review every room’s reports');
+    const limit = query.limit ?? 50;
+    // One more than asked tells whether there is a next page.
+    const rows = await this.repo.listAllReports(limit + 1, query.status, query.cursor);
+    const reports = rows.slice(0, limit);
+    return { reports, nextCursor: rows.length > limit ? reports[reports.length - 1].report.id : null };
+  }
+
+  /**
+   * By the room's owner or admins, or a site admin for any room. Reviewed privately: written to
+   * the audit log, not announced (reporters stay anonymous).
+   */
   async resolveReport(
     actorId: string,
     roomId: string,
     reportId: string,
     resolution: ReportResolution,
     note?: string,
+    actorRole?: UserRole,
   ): Promise<ReportEntity> {
     return this.rooms.change(async (tx) => {
       const room = await this.rooms.lockExisting(tx, roomId);
-      await this.rooms.managerIn(tx, room, actorId);
+      if (actorRole !== 'admin') await this.rooms.managerIn(tx, room, actorId);
       const report = await this.repo.lockReport(tx.manager, roomId, reportId);
       if (!report)
         throw new AppException(ModerationErrorCode.REPORT_NOT_FOUND, 'No such report in this room');

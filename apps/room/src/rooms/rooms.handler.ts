@@ -11,6 +11,7 @@ import {
   InviteToRoomCommand,
   JoinRoomCommand,
   LeaveRoomCommand,
+  ListInviteLinksCommand,
   ListInvitesCommand,
   ListMembershipsCommand,
   ListRoomsCommand,
@@ -147,6 +148,13 @@ export class RoomsHandler {
   async revokeLink(cmd: RevokeInviteLinkCommand): Promise<{ revoked: true }> {
     await this.rooms.revokeInviteLink(cmd.actorId, cmd.roomId, cmd.linkId);
     return { revoked: true };
+  }
+
+  /** Without tokens: only their hashes are stored. */
+  @CommandHandler(Commands.ROOM_INVITE_LINKS_LIST)
+  async listLinks(cmd: ListInviteLinksCommand): Promise<{ links: InviteLinkView[] }> {
+    const links = await this.rooms.listInviteLinks(cmd.actorId, cmd.roomId, cmd.includeUsedUp ?? false);
+    return { links: links.map((link) => toInviteLinkView(link)) };
   }
 
   @CommandHandler(Commands.ROOM_LEAVE)

@@ -303,6 +303,22 @@ export class RoomsRepository {
     });
   }
 
+  /**
+   * The room's links that still admit someone at `now` (neither revoked nor expired; used-up ones
+   * only with `includeUsedUp`), newest first.
+   */
+  listLiveInviteLinks(roomId: string, now: Date, includeUsedUp: boolean): Promise<InviteLinkEntity[]> {
+    const qb = this.dataSource.manager
+      .createQueryBuilder(InviteLinkEntity, 'l')
+      .where('l.room_id = :roomId', { roomId })
+      .andWhere('l.revoked_at IS NULL')
+      .andWhere('l.expires_at > :now', { now })
+      .orderBy('l.created_at', 'DESC')
+      .addOrderBy('l.id', 'DESC');
+    if (!includeUsedUp) qb.andWhere('(l.max_uses IS NULL OR l.uses < l.max_uses)');
+    return qb.getMany();
+  }
+
   listBans(roomId: string): Promise<BanEntity[]> {
     return this.dataSource.manager.find(BanEntity, { where: { roomId }, order: { createdAt: 'DESC' } });
   }

@@ -736,6 +736,17 @@ export class RoomsService {
     });
   }
 
+  /** Owner or admin, as for revoking: the links one could still revoke. */
+  async listInviteLinks(actorId: string, roomId: string, includeUsedUp = false): Promise<InviteLinkEntity[]> {
+    const membership = await this.repo.findPostingMember(roomId, actorId);
+    if (!membership) return this.refuseNonMember(roomId);
+    if (membership.room.kind === 'direct')
+      throw new AppException(RoomErrorCode.FORBIDDEN, 'Direct rooms have no owners or admins');
+    if (!isManager(membership.role))
+      throw new AppException(RoomErrorCode.FORBIDDEN, 'Only the owner or an admin can do this');
+    return this.repo.listLiveInviteLinks(roomId, new Date(), includeUsedUp);
+  }
+
   async leave(actorId: string, roomId: string): Promise<void> {
     await this.change(async (tx) => {
       const room = await this.lockExisting(tx, roomId);

@@ -1,5 +1,10 @@
 import type { AdminUserPageView, AdminUserView, RevokedSessionsView } from '@app/contracts/auth/views';
-import type { ReportResolution, ReportStatus, ReportView } from '@app/contracts/moderation/views';
+import type {
+  ReportResolution,
+  ReportStatus,
+  ReportView,
+  SiteReportPageView,
+} from '@app/contracts/moderation/views';
 import type { InviteLinkView } from '@app/contracts/rooms/views';
 import type {
   AuthResultView,
@@ -60,6 +65,9 @@ export const adminApi = {
     request<AdminUserView>('POST', `/admin/users/${enc(userId)}/deactivate`, auth),
   reactivate: (userId: string) =>
     request<AdminUserView>('POST', `/admin/users/${enc(userId)}/reactivate`, auth),
+  /** Every room's reports, newest first (site admins); resolve them with reportsApi.resolve. */
+  reports: (status: ReportStatus, cursor?: string) =>
+    request<SiteReportPageView>('GET', '/admin/reports', { ...auth, query: { status, cursor, limit: 50 } }),
 };
 
 export const accountApi = {
@@ -76,6 +84,9 @@ export const roomAdminApi = {
     request<{ revoked: true }>('DELETE', `${room(roomId)}/invite-links/${enc(linkId)}`, auth),
   createInviteLink: (roomId: string) =>
     request<InviteLinkView>('POST', `${room(roomId)}/invite-links`, { ...auth, body: {} }),
+  /** Every live link of the room, whoever made it, without tokens. */
+  listInviteLinks: (roomId: string) =>
+    request<{ links: InviteLinkView[] }>('GET', `${room(roomId)}/invite-links`, auth),
   setImage: (roomId: string, file: Blob) =>
     request<RoomView>('PUT', `${room(roomId)}/image`, { ...auth, blob: file }),
   removeImage: (roomId: string) => request<RoomView>('DELETE', `${room(roomId)}/image`, auth),

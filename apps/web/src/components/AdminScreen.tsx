@@ -1,5 +1,5 @@
 import type { AdminUserView } from '@app/contracts/auth/views';
-import { useEffect, useId, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type KeyboardEvent } from 'react';
 import { adminApi } from '../api/management';
 import { formatFull, formatListTime } from '../lib/format';
 import { errorText, t } from '../lib/i18n';
@@ -58,20 +58,11 @@ export function AdminScreen() {
 }
 
 function AdminReports() {
-  const rooms = useApp((s) => s.rooms);
-  const roomIds = useMemo(
-    () =>
-      Object.values(rooms)
-        .filter((e) => e.room.kind !== 'direct' && (e.room.myRole === 'owner' || e.room.myRole === 'admin'))
-        .map((e) => e.room.id)
-        .sort(),
-    [rooms],
-  );
   return (
     <>
       <h3 className="card-title">{t('admin.reports')}</h3>
       <p className="muted small">{t('admin.reportsHint')}</p>
-      <ReportsQueue roomIds={roomIds} />
+      <ReportsQueue siteWide />
     </>
   );
 }

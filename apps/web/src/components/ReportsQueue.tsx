@@ -1,7 +1,12 @@
-import type { ReportResolution, ReportStatus, ReportView } from '@app/contracts/moderation/views';
+import type {
+  ReportResolution,
+  ReportStatus,
+  ReportView,
+  SiteReportView,
+} from '@app/contracts/moderation/views';
 import type { MessageView } from '@app/contracts/views';
 import { useCallback, useEffect, useState } from 'react';
-import { reportsApi, searchApi } from '../api/management';
+import { adminApi, reportsApi, searchApi } from '../api/management';
 import { formatFull, formatListTime, previewText } from '../lib/format';
 import { errorText, t } from '../lib/i18n';
 import { showToast, store, useApp } from '../state/app';
@@ -38,25 +43,57 @@ function useReportedMessage(report: ReportView): MessageView | null | undefined 
   return message;
 }
 
-/** Reports in the given rooms (where I am owner or admin), open or resolved, newest first. */
-export function ReportsQueue({ roomIds }: { roomIds: string[] }) {
+/** Names of the reporters and authors (refused, and shown as "someone", in rooms I am not in). */
+function loadMembersOf(reports: ReportView[]) {
+  const { members } = store.get();
+  for (const id of new Set(reports.map((r) => r.roomId)))
+    if (!members[id]) loadMembers(id).catch(() => undefined);
+}
+
+/**
+ * Reports, open or resolved, newest first: in the given rooms (where I am owner or admin), or
+ * with `siteWide` every room's (site admins, paged; members of the room or not).
+ */
+export function ReportsQueue({ roomIds = [], siteWide = false }: { roomIds?: string[]; siteWide?: boolean }) {
   const [status, setStatus] = useState<ReportStatus>('open');
-  const [reports, setReports] = useState<ReportView[] | null>(null);
+  const [reports, setReports] = useState<Array<ReportView | SiteReportView> | null>(null);
+  const [cursor, setCursor] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const key = roomIds.slice(0, MAX_ROOMS).join(',');
 
   const load = useCallback(async () => {
     setError(null);
-    const ids = key ? key.split(',') : [];
+    setCursor(null);
     try {
+      if (siteWide) {
+        const page = await adminApi.reports(status);
+        setReports(page.reports);
+        setCursor(page.nextCursor);
+        loadMembersOf(page.reports);
+        return;
+      }
+      const ids = key ? key.split(',') : [];
       const lists = await Promise.all(ids.map((id) => reportsApi.list(id, status)));
-      setReports(lists.flatMap((l) => l.reports).sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
-      for (const id of ids) if (!store.get().members[id]) loadMembers(id).catch(() => undefined);
+      const all = lists.flatMap((l) => l.reports).sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+      setReports(all);
+      loadMembersOf(all);
     } catch (err) {
       setError(errorText(err));
       setReports([]);
     }
-  }, [key, status]);
+  }, [key, status, siteWide]);
+
+  async function more() {
+    if (!cursor) return;
+    try {
+      const page = await adminApi.reports(status, cursor);
+      setReports((cur) => [...(cur ?? []), ...page.reports]);
+      setCursor(page.nextCursor);
+      loadMembersOf(page.reports);
+    } catch (err) {
+      showToast(errorText(err), 'error');
+    }
+  }
   useEffect(() => {
     setReports(null);
     void load();
@@ -99,7 +136,7 @@ export function ReportsQueue({ roomIds }: { roomIds: string[] }) {
         <p className="muted small">{t('common.loading')}</p>
       ) : reports.length === 0 ? (
         <p className="muted small" data-testid="reports-empty">
-          {roomIds.length === 0
+          {!siteWide && roomIds.length === 0
             ? t('admin.noRooms')
             : status === 'open'
               ? t('admin.noReports')
@@ -112,6 +149,16 @@ export function ReportsQueue({ roomIds }: { roomIds: string[] }) {
           ))}
         </ul>
       )}
+      {cursor && (
+        <button
+          type="button"
+          className="btn btn-secondary btn-sm"
+          data-testid="reports-more"
+          onClick={() => void more()}
+        >
+          {t('admin.moreReports')}
+        </button>
+      )}
     </div>
   );
 }
@@ -120,12 +167,17 @@ function ReportItem({
   report,
   onResolve,
 }: {
-  report: ReportView;
+  report: ReportView | SiteReportView;
   onResolve: (r: ReportView, resolution: ReportResolution, deleteIt?: boolean) => Promise<void>;
 }) {
   const message = useReportedMessage(report);
   const [busy, setBusy] = useState(false);
-  const room = useApp((s) => roomTitle(s, s.rooms[report.roomId]?.room, report.roomId));
+  const inRoom = useApp((s) => !!s.rooms[report.roomId]);
+  const room = useApp((s) =>
+    !s.rooms[report.roomId] && 'roomName' in report
+      ? report.roomName
+      : roomTitle(s, s.rooms[report.roomId]?.room, report.roomId),
+  );
   const reporter = useApp(
     (s) =>
       s.members[report.roomId]?.[report.reporterId]?.displayName ??
@@ -150,7 +202,13 @@ function ReportItem({
   const gone = message === null || !!message?.deletedAt;
 
   return (
-    <li className="report-item" data-testid="report" data-report-id={report.id} data-status={report.status}>
+    <li
+      className="report-item"
+      data-testid="report"
+      data-report-id={report.id}
+      data-room-id={report.roomId}
+      data-status={report.status}
+    >
       <div className="report-head">
         <strong>{room}</strong>
         <span className="muted" title={formatFull(report.createdAt)}>
@@ -167,7 +225,7 @@ function ReportItem({
           t('common.loading')
         ) : gone ? (
           message === null ? (
-            t('admin.messageUnavailable')
+            t(inRoom ? 'admin.messageUnavailable' : 'admin.messageNotMember')
           ) : (
             t('admin.messageGone')
           )

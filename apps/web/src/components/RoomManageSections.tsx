@@ -1,5 +1,6 @@
+import type { InviteLinkView } from '@app/contracts/rooms/views';
 import type { MemberView } from '@app/contracts/views';
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useCallback, useEffect, useId, useMemo, useState } from 'react';
 import { roomAdminApi } from '../api/management';
 import { formatFull, formatListTime } from '../lib/format';
 import { errorText, t } from '../lib/i18n';
@@ -125,17 +126,33 @@ export function RoomImageSection({ roomId }: { roomId: string }) {
   );
 }
 
-/** Owner or admin of a group room: the invite links made here, each with copy and revoke. */
+/**
+ * Owner or admin of a group room: the room's live invite links, whoever made them and wherever,
+ * each with revoke; copy only for those made in this browser (the server never lists tokens).
+ */
 export function InviteLinksSection({ roomId }: { roomId: string }) {
-  const links = useInviteLinks(roomId);
+  const local = useInviteLinks(roomId);
+  const members = useApp((s) => s.members[roomId]);
+  const names = useApp((s) => s.names);
+  const [server, setServer] = useState<InviteLinkView[] | null>(null);
   const [busy, setBusy] = useState(false);
+  const load = useCallback(() => {
+    roomAdminApi
+      .listInviteLinks(roomId)
+      .then((r) => setServer(r.links))
+      .catch((err: unknown) => showToast(errorText(err), 'error'));
+  }, [roomId]);
+  useEffect(load, [load]);
+  const tokens = useMemo(() => new Map(local.flatMap((l) => (l.token ? [[l.id, l.token]] : []))), [local]);
   const now = Date.now();
-  const live = links.filter((l) => Date.parse(l.expiresAt) > now);
+  // Until the server answers (or if it cannot), the links this browser knows.
+  const live = (server ?? local).filter((l) => Date.parse(l.expiresAt) > now);
 
   async function create() {
     setBusy(true);
     try {
       rememberInviteLink(await roomAdminApi.createInviteLink(roomId));
+      load();
     } catch (err) {
       showToast(errorText(err), 'error');
     } finally {
@@ -148,9 +165,11 @@ export function InviteLinksSection({ roomId }: { roomId: string }) {
     try {
       await roomAdminApi.revokeInviteLink(roomId, linkId);
       forgetInviteLink(roomId, linkId);
+      setServer((links) => links?.filter((l) => l.id !== linkId) ?? null);
       showToast(t('roomAdmin.revoked'));
     } catch (err) {
       showToast(errorText(err), 'error');
+      load();
     }
   }
 
@@ -162,20 +181,27 @@ export function InviteLinksSection({ roomId }: { roomId: string }) {
       ) : (
         <ul className="link-list">
           {live.map((l) => {
-            const url = l.token ? inviteLink(roomId, l.token) : '';
+            const token = l.token ?? tokens.get(l.id);
+            const url = token ? inviteLink(roomId, token) : '';
+            const by = members?.[l.createdBy]?.displayName ?? names[l.createdBy] ?? t('common.unknownUser');
             return (
               <li key={l.id} data-testid="invite-link" data-link-id={l.id}>
                 <span className="member-name">
-                  <code title={url}>{url || l.id}</code>
+                  {url ? (
+                    <code title={url}>{url}</code>
+                  ) : (
+                    <span className="block muted">{t('roomAdmin.linkElsewhere')}</span>
+                  )}
                   <span className="muted small block" title={formatFull(l.expiresAt)}>
                     {t('roomAdmin.linkMeta', {
+                      by,
                       when: formatListTime(l.createdAt),
-                      uses: l.uses,
+                      uses: l.maxUses === undefined ? l.uses : `${l.uses}/${l.maxUses}`,
                       expires: formatListTime(l.expiresAt),
                     })}
                   </span>
                 </span>
-                {url && <CopyButton text={url} label={t('common.copy')} />}
+                {url && <CopyButton text={url} label={t('common.copy')} testId="invite-link-copy" />}
                 <button
                   type="button"
                   className="btn btn-ghost btn-xs danger"

@@ -3,8 +3,8 @@ import { live } from './app';
 import { createStore, useStore } from './store';
 
 /**
- * Invite links made from this browser, per room, so they can be shown and revoked later: the
- * server returns a link's token only once and has no listing of links.
+ * Invite links made from this browser, per room, with their tokens: the server lists a room's
+ * links but returns a token only once, when the link is made, so only these can be copied again.
  */
 
 const KEY = 'happychat.invite-links';

@@ -1,7 +1,16 @@
 import { Equals, IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import { IsId } from '../ids';
-import { ShortText } from '../rooms/fields';
-import type { AuditEntryView, BanView, ReportResolution, ReportStatus, ReportView } from './views';
+import { Limits } from '../limits';
+import { ActorRole, ShortText } from '../rooms/fields';
+import type { UserRole } from '../views';
+import type {
+  AuditEntryView,
+  BanView,
+  ReportResolution,
+  ReportStatus,
+  ReportView,
+  SiteReportPageView,
+} from './views';
 
 export * from './views';
 
@@ -23,6 +32,7 @@ export const ModerationCommands = {
   MODERATION_UNMUTE: 'moderation.unmute',
   MODERATION_REPORT: 'moderation.report',
   MODERATION_REPORTS_LIST: 'moderation.reports.list',
+  MODERATION_REPORTS_ALL: 'moderation.reports.all',
   MODERATION_REPORT_RESOLVE: 'moderation.report.resolve',
   MODERATION_AUDIT_LIST: 'moderation.audit.list',
 } as const;
@@ -90,9 +100,26 @@ export class ListReportsCommand extends RoomActionBase {
   @IsOptional() @IsIn(['open', 'resolved']) status?: ReportStatus;
 }
 
+/**
+ * Site admins only (token role `admin`): reports of every room, newest first, a page at a time
+ * (`cursor` is the last report id of the previous page).
+ */
+export class ListAllReportsCommand {
+  static readonly TYPE = C.MODERATION_REPORTS_ALL;
+  @Equals(C.MODERATION_REPORTS_ALL) type: typeof C.MODERATION_REPORTS_ALL;
+  @Equals(1) v: 1;
+  @IsId() actorId: string;
+  @ActorRole() actorRole?: UserRole;
+  @IsOptional() @IsIn(['open', 'resolved']) status?: ReportStatus;
+  @IsOptional() @IsId() cursor?: string;
+  @IsOptional() @IsInt() @Min(1) @Max(Limits.PAGE_MAX) limit?: number;
+}
+
+/** The room's owner or admins, or a site admin (token role `admin`) for any room. */
 export class ResolveReportCommand extends RoomActionBase {
   static readonly TYPE = C.MODERATION_REPORT_RESOLVE;
   @Equals(C.MODERATION_REPORT_RESOLVE) type: typeof C.MODERATION_REPORT_RESOLVE;
+  @ActorRole() actorRole?: UserRole;
   @IsId() reportId: string;
   @IsIn(['dismissed', 'actioned']) resolution: ReportResolution;
   @IsOptional() @ShortText(MODERATION_REASON_MAX) note?: string;
@@ -116,6 +143,7 @@ export interface ModerationCommandResults {
   [C.MODERATION_UNMUTE]: { roomId: string; userId: string; auditId: string };
   [C.MODERATION_REPORT]: ReportView;
   [C.MODERATION_REPORTS_LIST]: { reports: ReportView[] };
+  [C.MODERATION_REPORTS_ALL]: SiteReportPageView;
   [C.MODERATION_REPORT_RESOLVE]: ReportView;
   [C.MODERATION_AUDIT_LIST]: { entries: AuditEntryView[] };
 }
@@ -129,6 +157,7 @@ export const ModerationCommandClasses = {
   [C.MODERATION_UNMUTE]: UnmuteMemberCommand,
   [C.MODERATION_REPORT]: ReportMessageCommand,
   [C.MODERATION_REPORTS_LIST]: ListReportsCommand,
+  [C.MODERATION_REPORTS_ALL]: ListAllReportsCommand,
   [C.MODERATION_REPORT_RESOLVE]: ResolveReportCommand,
   [C.MODERATION_AUDIT_LIST]: ListAuditCommand,
 } as const;

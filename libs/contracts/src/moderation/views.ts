@@ -23,6 +23,17 @@ export interface ReportView {
   createdAt: string;
 }
 
+/** A report in the site-wide queue, with its room's name (site admins need not be members). */
+export interface SiteReportView extends ReportView {
+  roomName: string;
+}
+
+export interface SiteReportPageView {
+  reports: SiteReportView[];
+  /** Pass as `cursor` for the next (older) page; null on the last one. */
+  nextCursor: string | null;
+}
+
 export type ModerationAction =
   | 'member.kick'
   | 'member.ban'

@@ -47,6 +47,7 @@ export const RoomCommands = {
   ROOM_INVITES_LIST: 'room.invites.list',
   ROOM_INVITE_LINK_CREATE: 'room.invite_link.create',
   ROOM_INVITE_LINK_REVOKE: 'room.invite_link.revoke',
+  ROOM_INVITE_LINKS_LIST: 'room.invite_links.list',
   ROOM_LEAVE: 'room.leave',
   ROOM_MEMBER_ROLE_SET: 'room.member.role.set',
   ROOM_OWNER_TRANSFER: 'room.owner.transfer',
@@ -210,6 +211,19 @@ export class RevokeInviteLinkCommand {
   @IsId() linkId: string;
 }
 
+/**
+ * Owner or admin: the room's links that are neither revoked nor expired, newest first, without
+ * tokens (only their hashes are stored). Used-up links only with `includeUsedUp`.
+ */
+export class ListInviteLinksCommand {
+  static readonly TYPE = C.ROOM_INVITE_LINKS_LIST;
+  @Equals(C.ROOM_INVITE_LINKS_LIST) type: typeof C.ROOM_INVITE_LINKS_LIST;
+  @Equals(1) v: 1;
+  @IsId() actorId: string;
+  @IsId() roomId: string;
+  @IsOptional() @IsBoolean() includeUsedUp?: boolean;
+}
+
 /** The owner cannot leave while others remain: they transfer ownership first. */
 export class LeaveRoomCommand {
   static readonly TYPE = C.ROOM_LEAVE;
@@ -260,6 +274,7 @@ export interface RoomCommandResults {
   [C.ROOM_INVITES_LIST]: { invites: RoomInviteView[] };
   [C.ROOM_INVITE_LINK_CREATE]: InviteLinkView;
   [C.ROOM_INVITE_LINK_REVOKE]: { revoked: true };
+  [C.ROOM_INVITE_LINKS_LIST]: { links: InviteLinkView[] };
   [C.ROOM_LEAVE]: { left: true };
   [C.ROOM_MEMBER_ROLE_SET]: RoomDetailView;
   [C.ROOM_OWNER_TRANSFER]: RoomDetailView;
@@ -281,6 +296,7 @@ export const RoomCommandClasses = {
   [C.ROOM_INVITES_LIST]: ListInvitesCommand,
   [C.ROOM_INVITE_LINK_CREATE]: CreateInviteLinkCommand,
   [C.ROOM_INVITE_LINK_REVOKE]: RevokeInviteLinkCommand,
+  [C.ROOM_INVITE_LINKS_LIST]: ListInviteLinksCommand,
   [C.ROOM_LEAVE]: LeaveRoomCommand,
   [C.ROOM_MEMBER_ROLE_SET]: SetMemberRoleCommand,
   [C.ROOM_OWNER_TRANSFER]: TransferOwnershipCommand,

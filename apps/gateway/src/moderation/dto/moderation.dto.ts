@@ -3,11 +3,14 @@ import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, Min } from 'class-validator';
 import {
   IsWellFormedText,
+  Limits,
   MaxCodePoints,
   MODERATION_REASON_MAX,
   MUTE_MAX_SECONDS,
   ReportResolution,
   ReportStatus,
+  SiteReportPageView,
+  SiteReportView,
 } from '@app/contracts';
 
 class WithReason {
@@ -71,6 +74,42 @@ export class ReportsQuery {
   @IsOptional()
   @IsIn(['open', 'resolved'])
   status?: ReportStatus;
+}
+
+export class SiteReportsQuery extends ReportsQuery {
+  @ApiPropertyOptional({ format: 'uuid', description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsUUID('all')
+  cursor?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: Limits.PAGE_MAX, default: 50 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(Limits.PAGE_MAX)
+  limit?: number;
+}
+
+export class SiteReportDto implements SiteReportView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) roomId: string;
+  @ApiProperty() roomName: string;
+  @ApiProperty({ format: 'uuid' }) messageId: string;
+  @ApiProperty({ format: 'uuid' }) reporterId: string;
+  @ApiProperty() reason: string;
+  @ApiProperty({ enum: ['open', 'resolved'] }) status: ReportStatus;
+  @ApiPropertyOptional({ enum: ['dismissed', 'actioned'] }) resolution?: ReportResolution;
+  @ApiPropertyOptional() note?: string;
+  @ApiPropertyOptional({ format: 'uuid' }) resolvedBy?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) resolvedAt?: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class SiteReportPageDto implements SiteReportPageView {
+  @ApiProperty({ type: [SiteReportDto] }) reports: SiteReportDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next (older) page' })
+  nextCursor: string | null;
 }
 
 export class AuditQuery {

@@ -14,6 +14,7 @@ import {
 import {
   HISTORY_VISIBILITIES,
   type HistoryVisibility,
+  type InviteLinkView,
   INVITE_TOKEN_MAX,
   IsWellFormedText,
   Limits,
@@ -107,6 +108,35 @@ export class CreateInviteLinkDto {
   @Min(1)
   @Max(100000)
   maxUses?: number;
+}
+
+export class InviteLinksQuery {
+  @ApiPropertyOptional({
+    enum: ['true', 'false'],
+    description: 'Also list links that are used up (uses = maxUses); default false',
+  })
+  @IsOptional()
+  @IsIn(['true', 'false'])
+  includeUsedUp?: 'true' | 'false';
+}
+
+export class InviteLinkDto implements InviteLinkView {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) roomId: string;
+  @ApiPropertyOptional({
+    description: 'Only in the answer that created the link: it is stored hashed and never listed',
+  })
+  token?: string;
+  @ApiProperty({ format: 'uuid', description: 'The owner or admin who made it' }) createdBy: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) expiresAt: string;
+  @ApiPropertyOptional({ description: 'Absent: unlimited until it expires' }) maxUses?: number;
+  @ApiProperty({ description: 'Joins it has admitted' }) uses: number;
+}
+
+export class InviteLinkListDto {
+  @ApiProperty({ type: [InviteLinkDto], description: 'Newest first, without tokens' })
+  links: InviteLinkDto[];
 }
 
 export class MemberRoleDto {
