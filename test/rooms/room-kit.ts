@@ -4,6 +4,9 @@ import { Client } from 'pg';
 import {
   AppendMessageCommand,
   Commands,
+  HistoryErrorCode,
+  MessageView,
+  PageMessagesCommand,
   DomainEvent,
   gatewayQueue,
   InviteLinkView,
@@ -11,7 +14,7 @@ import {
   RoomView,
   UserRole,
 } from '@app/contracts';
-import { uuidv7 } from '@app/common';
+import { AppException, uuidv7 } from '@app/common';
 import { AmqpConnection, CommandServer, InboxBindings, RpcClient } from '@app/messaging';
 import { startRoomService } from '../../apps/room/src';
 import { createTestDatabase, createTestVhost, eventually, Isolated } from '../support/infra';
@@ -43,6 +46,8 @@ export class RoomKit {
   private historyAmqp?: AmqpConnection;
   /** What the room service asked the (stubbed) history service to append. */
   readonly appends: AppendMessageCommand[] = [];
+  /** The stub's log, so a message can be looked up by id. */
+  private readonly stored: MessageView[] = [];
 
   constructor(private readonly env: NodeJS.ProcessEnv = {}) {}
 
@@ -90,19 +95,25 @@ export class RoomKit {
         (a) => a.senderId === cmd.senderId && a.clientMsgId === cmd.clientMsgId,
       );
       if (!duplicate) this.appends.push({ ...cmd });
-      return {
-        duplicate,
-        message: {
-          id: uuidv7(),
-          roomId: cmd.roomId,
-          seq: ++seq,
-          senderId: cmd.senderId,
-          kind: cmd.kind,
-          content: cmd.content,
-          clientMsgId: cmd.clientMsgId,
-          createdAt: new Date().toISOString(),
-        },
+      const message: MessageView = {
+        id: uuidv7(),
+        roomId: cmd.roomId,
+        seq: ++seq,
+        senderId: cmd.senderId,
+        kind: cmd.kind,
+        content: cmd.content,
+        clientMsgId: cmd.clientMsgId,
+        createdAt: new Date().toISOString(),
       };
+      if (!duplicate) this.stored.push(message);
+      return { duplicate, message };
+    });
+    // Only what the room service's lookups use: a page of one around a message of the room.
+    server.register(Commands.HISTORY_PAGE, async (p) => {
+      const cmd = p as PageMessagesCommand;
+      const found = this.stored.find((m) => m.id === cmd.aroundId && m.roomId === cmd.roomId);
+      if (!found) throw new AppException(HistoryErrorCode.MESSAGE_NOT_FOUND, 'No such message in this room');
+      return { messages: [found], hasMore: false };
     });
     await server.start();
   }

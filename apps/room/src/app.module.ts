@@ -5,6 +5,7 @@ import { MessagingModule } from '@app/messaging';
 import { MessagesModule } from './messages/messages.module';
 import { MembershipBot1765000000100 } from './migrations/1765000000100-MembershipBot';
 import { ReportsSiteWide1765000000300 } from './migrations/1765000000300-ReportsSiteWide';
+import { ReportEvidenceInviteLinksIndex1765000000400 } from './migrations/1765000000400-ReportEvidenceInviteLinksIndex';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { AttachmentEntity } from './attachments/entities/attachment.entity';
@@ -79,6 +80,7 @@ export class RoomAppModule {
             Attachments1732700000500,
             MembershipBot1765000000100,
             ReportsSiteWide1765000000300,
+            ReportEvidenceInviteLinksIndex1765000000400,
           ],
         }),
         RoomsModule,

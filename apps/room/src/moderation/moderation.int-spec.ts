@@ -10,6 +10,17 @@ describe('room service: moderation (real PostgreSQL + RabbitMQ)', () => {
   const rooms = () => kit.app.get(RoomsService);
 
   beforeAll(() => kit.start(), 60_000);
+  /** A message stored (by the history stub) so it can be reported. */
+  const say = async (actorId: string, roomId: string, content: string): Promise<string> =>
+    (
+      await rpc().request(Commands.MESSAGE_SEND, {
+        actorId,
+        roomId,
+        clientMsgId: uuidv7(),
+        kind: 'text',
+        content,
+      })
+    ).message.id;
   afterAll(() => kit.stop());
 
   /** The system messages the room service asked history to store for a room, in order. */
@@ -212,7 +223,15 @@ describe('room service: moderation (real PostgreSQL + RabbitMQ)', () => {
 
   it('takes reports from members into a queue moderators review and resolve', async () => {
     const { room, owner, admin, member } = await kit.cast();
-    const messageId = uuidv7();
+    const messageId = await say(owner, room.id, 'buy cheap followers at spam.example 🤑');
+    await expect(
+      rpc().request(Commands.MODERATION_REPORT, {
+        actorId: member,
+        roomId: room.id,
+        messageId: uuidv7(),
+        reason: 'x',
+      }),
+    ).rejects.toMatchObject({ code: 'history.message_not_found' });
     const report = await rpc().request(Commands.MODERATION_REPORT, {
       actorId: member,
       roomId: room.id,
@@ -225,6 +244,9 @@ describe('room service: moderation (real PostgreSQL + RabbitMQ)', () => {
       reporterId: member,
       reason: 'spam link',
       status: 'open',
+      // Kept with the report: reviewers see what was reported even after an edit or delete.
+      messageSenderId: owner,
+      messageExcerpt: 'buy cheap followers at spam.example 🤑',
     });
     await expect(
       rpc().request(Commands.MODERATION_REPORT, {
@@ -285,7 +307,7 @@ describe('room service: moderation (real PostgreSQL + RabbitMQ)', () => {
         await rpc().request(Commands.MODERATION_REPORT, {
           actorId: member,
           roomId: room.id,
-          messageId: uuidv7(),
+          messageId: await say(owner, room.id, `reported ${reason}`),
           reason,
         }),
       );

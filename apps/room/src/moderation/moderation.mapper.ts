@@ -23,6 +23,8 @@ export function toReportView(r: ReportEntity): ReportView {
     status: r.status,
     createdAt: r.createdAt.toISOString(),
   };
+  if (r.messageSenderId) view.messageSenderId = r.messageSenderId;
+  if (r.messageExcerpt !== null) view.messageExcerpt = r.messageExcerpt;
   if (r.resolution) view.resolution = r.resolution;
   if (r.note) view.note = r.note;
   if (r.resolvedBy) view.resolvedBy = r.resolvedBy;

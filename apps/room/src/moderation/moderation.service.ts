@@ -1,6 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import {
+  Commands,
   Events,
+  HistoryErrorCode,
   ModerationErrorCode,
   ReportResolution,
   ReportStatus,
@@ -8,6 +10,8 @@ import {
   UserRole,
 } from '@app/contracts';
 import { AppException, uuidv7 } from '@app/common';
+import { RpcClient } from '@app/messaging';
+import { visibleFrom } from '../messages/messages.service';
 import { AuditRepository } from '../audit/audit.repository';
 import { AuditTrail } from '../audit/audit-trail';
 import { AuditEntryEntity } from '../audit/entities/audit-entry.entity';
@@ -29,6 +33,9 @@ function withReason(sentence: string, reason?: string): string {
  * announce it (the room event, and a system message from the moderator); it is acknowledged
  * once the member's inbox is unbound and the room told.
  */
+/** How much of a reported message a report keeps, in characters. */
+const REPORT_EXCERPT_MAX = 1000;
+
 @Injectable()
 export class ModerationService {
   constructor(
@@ -37,6 +44,7 @@ export class ModerationService {
     private readonly repo: ModerationRepository,
     private readonly audit: AuditTrail,
     private readonly auditLog: AuditRepository,
+    private readonly rpc: RpcClient,
   ) {}
 
   async kick(actorId: string, roomId: string, userId: string, reason?: string): Promise<string> {
@@ -175,14 +183,30 @@ export class ModerationService {
   }
 
   /** Any member reports a message of the room; moderators review the queue. */
+  /**
+   * The message must be one the reporter can read (`history.message_not_found` otherwise, as for
+   * an id from another room). Its sender and an excerpt are kept with the report: reviewers see
+   * what was reported even after an edit or a delete, or from outside the room.
+   */
   async report(actorId: string, roomId: string, messageId: string, reason: string): Promise<ReportEntity> {
-    await this.rooms.requireMember(actorId, roomId);
+    const reader = await this.rooms.requireReader(actorId, roomId);
+    const since = visibleFrom(reader, reader.room);
+    const page = await this.rpc.request(Commands.HISTORY_PAGE, {
+      roomId,
+      aroundId: messageId,
+      limit: 1,
+      ...(since ? { visibleFrom: since.toISOString() } : {}),
+    });
+    const message = page.messages.find((m) => m.id === messageId);
+    if (!message) throw new AppException(HistoryErrorCode.MESSAGE_NOT_FOUND, 'No such message in this room');
     return this.repo.insertReport({
       id: uuidv7(),
       roomId,
       messageId,
       reporterId: actorId,
       reason: reason.normalize('NFC').trim(),
+      messageSenderId: message.senderId,
+      messageExcerpt: [...message.content].slice(0, REPORT_EXCERPT_MAX).join(''),
       status: 'open',
       resolution: null,
       note: null,

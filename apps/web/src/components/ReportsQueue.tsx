@@ -191,6 +191,13 @@ function ReportItem({
         t('common.someone'))
       : '',
   );
+  const excerptAuthor = useApp((s) =>
+    report.messageSenderId
+      ? (s.members[report.roomId]?.[report.messageSenderId]?.displayName ??
+        s.names[report.messageSenderId] ??
+        t('common.someone'))
+      : t('common.someone'),
+  );
   const act =
     (resolution: ReportResolution, deleteIt = false) =>
     async () => {
@@ -223,6 +230,15 @@ function ReportItem({
       <blockquote className={`report-message${gone ? ' gone' : ''}`} data-testid="report-message">
         {message === undefined ? (
           t('common.loading')
+        ) : gone && report.messageExcerpt ? (
+          // Not readable here (not a member, or deleted since): the evidence kept with the report.
+          <>
+            <strong>{excerptAuthor}: </strong>
+            {previewText(report.messageExcerpt, 400)}
+            <span className="muted small block" data-testid="report-as-reported">
+              {t('admin.asReported')}
+            </span>
+          </>
         ) : gone ? (
           message === null ? (
             t(inRoom ? 'admin.messageUnavailable' : 'admin.messageNotMember')

@@ -15,6 +15,9 @@ export interface ReportView {
   messageId: string;
   reporterId: string;
   reason: string;
+  /** The reported message's sender and text as they were when reported ('' for a deleted one). */
+  messageSenderId?: string;
+  messageExcerpt?: string;
   status: ReportStatus;
   resolution?: ReportResolution;
   note?: string;

@@ -98,6 +98,13 @@ export class SiteReportDto implements SiteReportView {
   @ApiProperty({ format: 'uuid' }) messageId: string;
   @ApiProperty({ format: 'uuid' }) reporterId: string;
   @ApiProperty() reason: string;
+  @ApiPropertyOptional({
+    format: 'uuid',
+    description: 'Sender of the reported message, kept with the report',
+  })
+  messageSenderId?: string;
+  @ApiPropertyOptional({ description: 'The reported text as it was when reported (first 1,000 characters)' })
+  messageExcerpt?: string;
   @ApiProperty({ enum: ['open', 'resolved'] }) status: ReportStatus;
   @ApiPropertyOptional({ enum: ['dismissed', 'actioned'] }) resolution?: ReportResolution;
   @ApiPropertyOptional() note?: string;

@@ -13,6 +13,11 @@ export class ReportEntity {
 
   @Column('text') reason: string;
 
+  /** What was reported, as it was when reported (null for reports older than this record). */
+  @Column('uuid', { name: 'message_sender_id', nullable: true }) messageSenderId: string | null;
+
+  @Column('text', { name: 'message_excerpt', nullable: true }) messageExcerpt: string | null;
+
   @Column('text') status: ReportStatus;
 
   @Column('text', { nullable: true }) resolution: ReportResolution | null;
