@@ -255,6 +255,34 @@ describe('integrations over AMQP with amqp-tools', () => {
     );
     expect(blank.error).toMatchObject({ code: 'common.validation_failed' });
 
+    // Larger than any valid command (here 500 KB, through a full client): refused unread.
+    const conn = await amqp.connect(bot.amqp.url);
+    try {
+      const ch = await conn.createConfirmChannel();
+      const huge = JSON.stringify({
+        type: 'bot.message.send',
+        v: 1,
+        clientMsgId: 'huge',
+        content: 'x'.repeat(500_000),
+      });
+      await new Promise<void>((resolve, reject) =>
+        ch.publish(
+          surface.exchange,
+          keyFor(roomId, bot.integration.id),
+          Buffer.from(huge),
+          { correlationId: 'big-1' },
+          (err) => (err ? reject(err) : resolve()),
+        ),
+      );
+    } finally {
+      await conn.close();
+    }
+    const tooBig = await events.waitFor(
+      (e) => e.type === 'bot.command.failed' && (e.error as { message: string }).message.includes('bytes'),
+      'refusal of a 500 KB command',
+    );
+    expect(tooBig.error).toMatchObject({ code: 'common.validation_failed' });
+
     const muted = await api(
       sys.baseUrl,
       'POST',
