@@ -4,6 +4,7 @@ import { Browser, Page } from 'playwright-core';
 import { launchChromium, logIn } from '../support/browser';
 import { api, registerUser, TestUser } from '../support/http';
 import { amqpPublish, BotSurface, Consumer, fill, readBotSurface, run } from '../support/amqp-tools';
+import { eventually } from '../support/infra';
 import { createRoomWith, sendHttp } from '../support/rooms';
 import { startSystem, RunningSystem } from '../support/system';
 
@@ -453,6 +454,18 @@ describe('integrations over AMQP with amqp-tools', () => {
     expect(revoked.status).toBe(200);
     expect(revoked.body).toMatchObject({ id: bot.integration.id, revokedAt: expect.any(String) });
     await expect(freshConnection.closed).resolves.toMatch(/CONNECTION_FORCED/);
+    // It leaves the rooms it was in.
+    await eventually(async () => {
+      const detail = await api<{ members: Array<{ userId: string }> }>(
+        sys.baseUrl,
+        'GET',
+        `/api/v1/rooms/${otherRoomId}`,
+        {
+          token: bob.token,
+        },
+      );
+      return !detail.body.members.some((m) => m.userId === bot.integration.id);
+    }, 10_000);
     expect((await send(fresh, otherRoomId, { clientMsgId: 'revoked', content: 'hi' })).code).not.toBe(0);
     const readd = await api(sys.baseUrl, 'POST', `/api/v1/rooms/${roomId}/integrations`, {
       token: alice.token,

@@ -28,6 +28,8 @@ export const Queues = {
   ROOM_COMMANDS: 'happychat.room.commands',
   HISTORY_COMMANDS: 'happychat.history.commands',
   DEAD_LETTER: 'happychat.dead-letter',
+  /** Integration revocations, so the room service takes a revoked bot out of its rooms. */
+  ROOM_INTEGRATION_REVOCATIONS: 'happychat.room.integration-revocations',
   /** Session revocations, so the room service forgets a revoked device's push subscription. */
   ROOM_SESSION_REVOCATIONS: 'happychat.room.session-revocations',
   /** Gateway presence reports, shared by the room service instances (state lives in PostgreSQL). */

@@ -6,6 +6,7 @@ import {
   FriendCommands,
   HistoryCommands,
   IntegrationCommands,
+  INTEGRATION_REVOCATIONS_ROUTING_KEY,
   MessageCommands,
   ModerationCommands,
   PresenceCommands,
@@ -85,6 +86,12 @@ export const EventQueues = [
     name: Queues.ROOM_SESSION_REVOCATIONS,
     exchange: Exchanges.USER_EVENTS,
     key: SESSION_REVOCATIONS_ROUTING_KEY,
+    arguments: COMMAND_QUEUE_ARGUMENTS,
+  },
+  {
+    name: Queues.ROOM_INTEGRATION_REVOCATIONS,
+    exchange: Exchanges.USER_EVENTS,
+    key: INTEGRATION_REVOCATIONS_ROUTING_KEY,
     arguments: COMMAND_QUEUE_ARGUMENTS,
   },
   {

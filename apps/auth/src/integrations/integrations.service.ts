@@ -5,6 +5,9 @@ import {
   CommonErrorCode,
   Exchanges,
   INTEGRATION_NAME_MAX,
+  INTEGRATION_REVOCATIONS_ROUTING_KEY,
+  IntegrationEvents,
+  IntegrationRevokedEvent,
   IntegrationCredentialsView,
   IntegrationDirectoryView,
   IntegrationErrorCode,
@@ -15,7 +18,7 @@ import {
   botQueue,
 } from '@app/contracts';
 import { AppException, uuidv7 } from '@app/common';
-import { InboxBindings } from '@app/messaging';
+import { AmqpConnection, InboxBindings } from '@app/messaging';
 import { AuthConfig } from '../auth.config';
 import { searchKey, usernameKey } from '../accounts/username';
 import { BrokerAdmin, brokerUnavailable } from './broker-admin';
@@ -40,6 +43,7 @@ export class IntegrationsService {
     private readonly repository: IntegrationsRepository,
     private readonly broker: BrokerAdmin,
     private readonly inboxes: InboxBindings,
+    private readonly amqp: AmqpConnection,
     private readonly config: AuthConfig,
   ) {}
 
@@ -127,6 +131,19 @@ export class IntegrationsService {
     await this.broker.remove(existing.brokerUsername);
     await this.inboxes.deleteBotQueue(id).catch(() => undefined);
     const revoked = existing.revokedAt ? existing : await this.repository.revoke(id, new Date());
+    // Every time, so revoking again finishes what a lost announcement left undone.
+    const event: IntegrationRevokedEvent = {
+      type: IntegrationEvents.INTEGRATION_REVOKED,
+      v: 1,
+      eventId: uuidv7(),
+      occurredAt: new Date().toISOString(),
+      integrationId: id,
+    };
+    await this.amqp.publish(Exchanges.USER_EVENTS, INTEGRATION_REVOCATIONS_ROUTING_KEY, event, {
+      type: event.type,
+      messageId: event.eventId,
+      persistent: true,
+    });
     return toIntegrationView(revoked ?? existing);
   }
 

@@ -3,6 +3,7 @@ import {
   BOT_COMMAND_MAX_BYTES,
   BotMessageSendCommand,
   Commands,
+  IntegrationRevokedNotice,
   MemberView,
   Queues,
   RoomIntegrationAddCommand,
@@ -26,6 +27,11 @@ export class IntegrationsHandler implements OnApplicationBootstrap {
       maxBytes: BOT_COMMAND_MAX_BYTES,
       handle: (cmd, delivery) => this.integrations.botSend(cmd, delivery),
       onInvalid: (body, delivery, reason) => this.integrations.botInvalid(body, delivery, reason),
+    });
+    await this.consumer.subscribe({
+      queue: Queues.ROOM_INTEGRATION_REVOCATIONS,
+      contract: IntegrationRevokedNotice,
+      handle: (event) => this.integrations.leaveAllRooms(event.integrationId),
     });
   }
 

@@ -62,6 +62,17 @@ export class IntegrationsService {
     });
   }
 
+  /** A revoked bot leaves every room it was in (announced as leaving; idempotent). */
+  async leaveAllRooms(botId: string): Promise<void> {
+    for (const { room } of await this.rooms.listForUser(botId)) {
+      await this.rooms.change(async (tx) => {
+        const locked = await this.rooms.lockExisting(tx, room.id);
+        if (await tx.findMembership(room.id, botId))
+          await this.rooms.removeMemberIn(tx, locked, botId, 'left', botId);
+      });
+    }
+  }
+
   /** A bot's `bot.message.send`. Refusals are answered to the bot, never thrown at the queue. */
   async botSend(cmd: BotMessageSendCommand, delivery: Delivery): Promise<void> {
     const key = parseRoomEventKey(delivery.routingKey);

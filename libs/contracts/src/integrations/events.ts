@@ -1,4 +1,6 @@
+import { Equals, IsISO8601, IsString, MaxLength } from 'class-validator';
 import type { EventBase } from '../event-base';
+import { IsId } from '../ids';
 
 /**
  * Outcomes of a bot's commands, published to `happychat.user.events` with key `user.<botId>`,
@@ -8,7 +10,12 @@ import type { EventBase } from '../event-base';
 export const IntegrationEvents = {
   BOT_MESSAGE_SENT: 'bot.message.sent',
   BOT_COMMAND_FAILED: 'bot.command.failed',
+  /** An admin revoked an integration: the rooms it was in let it go. */
+  INTEGRATION_REVOKED: 'integration.revoked',
 } as const;
+
+/** `integration.revoked` goes to `happychat.user.events` under this key, which no inbox binds. */
+export const INTEGRATION_REVOCATIONS_ROUTING_KEY = 'integrations.revoked';
 
 export interface BotMessageSentEvent extends EventBase {
   type: typeof IntegrationEvents.BOT_MESSAGE_SENT;
@@ -31,4 +38,18 @@ export interface BotCommandFailedEvent extends EventBase {
   error: { code: string; message: string; details?: Array<{ field?: string; reason: string }> };
 }
 
-export type IntegrationDomainEvent = BotMessageSentEvent | BotCommandFailedEvent;
+export interface IntegrationRevokedEvent extends EventBase {
+  type: typeof IntegrationEvents.INTEGRATION_REVOKED;
+  integrationId: string;
+}
+
+/** `integration.revoked` as the room service validates it. */
+export class IntegrationRevokedNotice implements IntegrationRevokedEvent {
+  @Equals(IntegrationEvents.INTEGRATION_REVOKED) type: typeof IntegrationEvents.INTEGRATION_REVOKED;
+  @Equals(1) v: 1;
+  @IsString() @MaxLength(64) eventId: string;
+  @IsISO8601() occurredAt: string;
+  @IsId() integrationId: string;
+}
+
+export type IntegrationDomainEvent = BotMessageSentEvent | BotCommandFailedEvent | IntegrationRevokedEvent;
