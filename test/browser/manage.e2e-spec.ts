@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, logIn, makePng, until } from '../support/browser';
+import { launchChromium, logIn, makeAvatarPng, until } from '../support/browser';
 import { api, registerUser, TestUser } from '../support/http';
 import { createRoomWith, sendHttp } from '../support/rooms';
 import { startSystem, RunningSystem } from '../support/system';
@@ -452,7 +452,7 @@ describe('browser: search, reports, admin, account and room management', () => {
     await page.getByTestId('room-image-file').setInputFiles({
       name: 'room.png',
       mimeType: 'image/png',
-      buffer: makePng(96, [250, 204, 21], [234, 88, 12]),
+      buffer: makeAvatarPng(96, [250, 204, 21], [234, 88, 12]),
     });
     await page.getByTestId('room-image-upload').click();
     await toastSays(page, 'Room image updated.');
@@ -555,7 +555,7 @@ describe('browser: search, reports, admin, account and room management', () => {
     const put = await fetch(`${sys.baseUrl}/api/v1/me/avatar`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${pic.token}`, 'content-type': 'image/png' },
-      body: makePng(64, [56, 189, 248], [99, 102, 241]),
+      body: makeAvatarPng(64, [56, 189, 248], [99, 102, 241]),
     });
     expect(put.status).toBe(200);
     const listed = await members(roomId, plain.token);

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, logIn, makePng, until } from '../support/browser';
+import { launchChromium, logIn, makeAvatarPng, until } from '../support/browser';
 import { api, registerUser, TestUser } from '../support/http';
 import { createRoomWith, sendHttp } from '../support/rooms';
 import { startSystem, RunningSystem } from '../support/system';
@@ -103,7 +103,7 @@ describe('browser: every main screen renders at desktop and phone width', () => 
       const res = await fetch(`${base}/api/v1/me/avatar`, {
         method: 'PUT',
         headers: { authorization: `Bearer ${u.token}`, 'content-type': 'image/png' },
-        body: makePng(96, [...from], [...to]),
+        body: makeAvatarPng(96, [...from], [...to]),
       });
       expect(res.status).toBe(200);
     }
@@ -208,7 +208,7 @@ describe('browser: every main screen renders at desktop and phone width', () => 
         await page.getByTestId('avatar-file').setInputFiles({
           name: 'me.png',
           mimeType: 'image/png',
-          buffer: makePng(128, [129, 140, 248], [79, 70, 229]),
+          buffer: makeAvatarPng(128, [129, 140, 248], [79, 70, 229]),
         });
         await page.getByTestId('avatar-upload').click();
         await page.locator('.sidebar-header .avatar img').waitFor();

@@ -22,6 +22,24 @@ function chunk(type: string, data: Buffer): Buffer {
 }
 
 /**
+ * An 8-bit RGB PNG from its scanlines (each a filter byte, 0, then width × 3 bytes), made
+ * without an image library. `level`: the deflate level (1 keeps noise pictures quick to make).
+ */
+export function encodeRgbPng(width: number, height: number, scanlines: Buffer, level?: number): Buffer {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr[8] = 8; // bit depth
+  ihdr[9] = 2; // colour type: RGB
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', deflateSync(scanlines, level === undefined ? {} : { level })),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+/**
  * A real RGB PNG of width × height: a diagonal gradient in the given hue, so screenshots show a
  * picture rather than a flat square. Browsers decode it.
  */
@@ -41,17 +59,7 @@ export function makePng(
     }
     rows.push(row);
   }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // colour type: RGB
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.concat(rows))),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return encodeRgbPng(width, height, Buffer.concat(rows));
 }
 
 /** A GIF89a header (logical screen width × height) with a minimal body. */
@@ -96,15 +104,5 @@ export function makeNoisePng(width: number, height: number, seed = 1, grain = 48
     }
     rows.push(row);
   }
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(width, 0);
-  ihdr.writeUInt32BE(height, 4);
-  ihdr[8] = 8;
-  ihdr[9] = 2;
-  return Buffer.concat([
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflateSync(Buffer.concat(rows), { level: 1 })),
-    chunk('IEND', Buffer.alloc(0)),
-  ]);
+  return encodeRgbPng(width, height, Buffer.concat(rows), 1);
 }

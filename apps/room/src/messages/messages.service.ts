@@ -429,12 +429,27 @@ export class MessagesService {
     since: Date | undefined,
     correlationId?: string,
   ): Promise<void> {
-    if (!since) return;
-    await this.rpc.request(
+    if (since) await this.readableMessage(roomId, messageId, since, correlationId);
+  }
+
+  /**
+   * A message of the room, as one who may read from `since` sees it;
+   * `history.message_not_found` for an id from another room or from before `since`.
+   */
+  async readableMessage(
+    roomId: string,
+    messageId: string,
+    since: Date | undefined,
+    correlationId?: string,
+  ): Promise<MessageView> {
+    const page = await this.rpc.request(
       Commands.HISTORY_PAGE,
-      { roomId, aroundId: messageId, limit: 1, visibleFrom: since.toISOString() },
+      { roomId, aroundId: messageId, limit: 1, ...(since ? { visibleFrom: since.toISOString() } : {}) },
       { correlationId },
     );
+    const message = page.messages.find((m) => m.id === messageId);
+    if (!message) throw new AppException(HistoryErrorCode.MESSAGE_NOT_FOUND, 'No such message in this room');
+    return message;
   }
 
   private requireOwner(membership: MembershipEntity, what: string): void {

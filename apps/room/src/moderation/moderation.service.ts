@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import {
-  Commands,
   Events,
-  HistoryErrorCode,
   ModerationErrorCode,
   ReportResolution,
   ReportStatus,
@@ -10,8 +8,7 @@ import {
   UserRole,
 } from '@app/contracts';
 import { AppException, uuidv7 } from '@app/common';
-import { RpcClient } from '@app/messaging';
-import { visibleFrom } from '../messages/messages.service';
+import { MessagesService, visibleFrom } from '../messages/messages.service';
 import { AuditRepository } from '../audit/audit.repository';
 import { AuditTrail } from '../audit/audit-trail';
 import { AuditEntryEntity } from '../audit/entities/audit-entry.entity';
@@ -44,7 +41,7 @@ export class ModerationService {
     private readonly repo: ModerationRepository,
     private readonly audit: AuditTrail,
     private readonly auditLog: AuditRepository,
-    private readonly rpc: RpcClient,
+    private readonly messages: MessagesService,
   ) {}
 
   async kick(actorId: string, roomId: string, userId: string, reason?: string): Promise<string> {
@@ -190,15 +187,7 @@ export class ModerationService {
    */
   async report(actorId: string, roomId: string, messageId: string, reason: string): Promise<ReportEntity> {
     const reader = await this.rooms.requireReader(actorId, roomId);
-    const since = visibleFrom(reader, reader.room);
-    const page = await this.rpc.request(Commands.HISTORY_PAGE, {
-      roomId,
-      aroundId: messageId,
-      limit: 1,
-      ...(since ? { visibleFrom: since.toISOString() } : {}),
-    });
-    const message = page.messages.find((m) => m.id === messageId);
-    if (!message) throw new AppException(HistoryErrorCode.MESSAGE_NOT_FOUND, 'No such message in this room');
+    const message = await this.messages.readableMessage(roomId, messageId, visibleFrom(reader, reader.room));
     return this.repo.insertReport({
       id: uuidv7(),
       roomId,
