@@ -317,6 +317,15 @@ describe('integrations over AMQP with amqp-tools', () => {
       other.integration.id,
     );
     expect(asOtherBot.code).not.toBe(0);
+    // Not a room id, even one of the right length: refused by the topic permission too.
+    const notARoom = await amqpPublish(
+      bot.amqp.url,
+      surface.exchange,
+      keyFor('-'.repeat(36), bot.integration.id),
+      JSON.stringify({ type: 'bot.message.send', v: 1, clientMsgId: 'no-room', content: 'hi' }),
+    );
+    expect(notARoom.code).not.toBe(0);
+    expect(notARoom.stderr).toMatch(/ACCESS_REFUSED/);
 
     // Another bot's queue, a service queue, or a queue of its own bound to a room it is not in.
     for (const queue of [other.amqp.queue, 'happychat.room.commands']) {

@@ -24,6 +24,7 @@ describe('an integration broker user’s permissions', () => {
       `room.${room}.user.${bot}.x`,
       `room.#.user.${bot}`,
       `room.${room}.user.${bot.replace(/-/g, '.')}`,
+      `room.${'-'.repeat(36)}.user.${bot}`,
     ])
       expect(matches(perms.topic.write, key)).toBe(false);
   });

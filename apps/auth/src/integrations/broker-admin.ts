@@ -10,6 +10,9 @@ export interface BrokerAdminOptions {
   timeoutMs: number;
 }
 
+/** A room id as the services write it: lower-case hex UUID. */
+const UUID_PATTERN = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 /**
@@ -31,7 +34,7 @@ export function integrationPermissions(botId: string): {
     read: `^${escape(botQueue(botId))}$`,
     topic: {
       exchange: Exchanges.INTEGRATIONS,
-      write: `^room\\.[0-9a-f-]{36}\\.user\\.${escape(botId)}$`,
+      write: `^room\\.${UUID_PATTERN}\\.user\\.${escape(botId)}$`,
       read: '^$',
     },
   };

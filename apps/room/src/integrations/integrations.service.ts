@@ -77,6 +77,12 @@ export class IntegrationsService {
   async botSend(cmd: BotMessageSendCommand, delivery: Delivery): Promise<void> {
     const key = parseRoomEventKey(delivery.routingKey);
     if (!key) return; // The queue's binding admits only room.*.user.*.
+    if (!UUID.test(key.roomId)) {
+      await this.botInvalid(cmd, delivery, {
+        message: 'The routing key must name a room id: room.<roomId>.user.<botId>',
+      });
+      return;
+    }
     const reply = { correlationId: delivery.correlationId };
     let result;
     try {
@@ -152,6 +158,8 @@ export class IntegrationsService {
     this.logger.debug(`refused a bot command on ${delivery.routingKey}: ${reason.message}`);
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Worth another delivery: the outage may be over by then. */
 function isTransient(code: string): boolean {
