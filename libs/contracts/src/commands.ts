@@ -86,3 +86,13 @@ export type CommandInput<C extends CommandType> = Omit<
   InstanceType<(typeof CommandClasses)[C]>,
   'type' | 'v'
 >;
+
+/**
+ * Commands a caller may send several of in one AMQP message, a command batch (see
+ * `CommandBatch` in rpc.ts): the message path's, where one broker round trip per message was
+ * the cost. Both are idempotent by (sender, clientMsgId), so a redelivered batch is harmless.
+ */
+export const BatchableCommands: ReadonlySet<CommandType> = new Set<CommandType>([
+  MessageCommands.MESSAGE_SEND,
+  HistoryCommands.HISTORY_APPEND,
+]);

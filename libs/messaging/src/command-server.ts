@@ -1,6 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Channel, ConsumeMessage } from 'amqplib';
 import {
+  BatchableCommands,
+  COMMAND_BATCH_CONTENT_TYPE,
+  CommandBatch,
   CommandClasses,
   CommandType,
   CommonErrorCode,
@@ -106,54 +109,117 @@ export class CommandServer {
 
   private async process(ch: Channel, msg: ConsumeMessage): Promise<void> {
     const type = String(msg.properties.type ?? msg.fields.routingKey);
+    if (msg.properties.contentType === COMMAND_BATCH_CONTENT_TYPE) return this.processBatch(ch, msg, type);
     const correlationId = msg.properties.headers?.[Headers.CORRELATION_ID] as string | undefined;
     let reply: RpcReply<unknown>;
+    try {
+      const plain = this.readBody(msg, type);
+      const outcome = await this.run(type, plain, correlationId);
+      if (outcome.internal && !msg.fields.redelivered) {
+        // One more try, possibly on another instance (a failover, a deadlock victim).
+        settle(() => ch.nack(msg, false, true));
+        return;
+      }
+      if (outcome.internal) this.deadLetter(msg, outcome.internal);
+      reply = outcome.reply;
+    } catch (err) {
+      reply = { ok: false, error: toErrorPayload(err) };
+    }
+    this.answer(ch, msg, reply);
+  }
+
+  /**
+   * A command batch: every item is validated and handled on its own, concurrently, and answered
+   * in one reply in item order; one item's refusal does not touch the others. An item that fails
+   * unexpectedly is tried once more here (a redelivery would repeat the whole batch).
+   */
+  private async processBatch(ch: Channel, msg: ConsumeMessage, type: string): Promise<void> {
+    let replies: RpcReply<unknown> | Array<RpcReply<unknown>>;
+    try {
+      if (!BatchableCommands.has(type as CommandType)) {
+        this.deadLetter(msg, `${type.slice(0, 100)} is not sent in batches`);
+        throw new AppException(CommonErrorCode.VALIDATION_FAILED, `${type} is not sent in batches`);
+      }
+      const batch = this.readBody(msg, type) as Partial<CommandBatch> | null;
+      if (!batch || !Array.isArray(batch.items)) {
+        this.deadLetter(msg, 'Command batch without items');
+        throw new AppException(CommonErrorCode.VALIDATION_FAILED, 'Command batch without items');
+      }
+      replies = await Promise.all(
+        batch.items.map(async (item) => {
+          const correlationId = typeof item?.correlationId === 'string' ? item.correlationId : undefined;
+          return runWithContext(correlationId, async () => {
+            let outcome = await this.run(type, item?.command, correlationId);
+            if (outcome.internal) outcome = await this.run(type, item?.command, correlationId);
+            if (outcome.internal) this.deadLetterItem(msg, item?.command, outcome.internal);
+            return outcome.reply;
+          });
+        }),
+      );
+    } catch (err) {
+      replies = { ok: false, error: toErrorPayload(err) };
+    }
+    this.answer(ch, msg, replies, COMMAND_BATCH_CONTENT_TYPE);
+  }
+
+  private readBody(msg: ConsumeMessage, type: string): unknown {
+    if (!this.handlers.has(type) || !(type in CommandClasses)) {
+      // No caller of ours sends these: keep a copy for whoever has to find out who did.
+      this.deadLetter(msg, `Unknown command ${type.slice(0, 100)}`);
+      this.handled?.inc({ command: type, outcome: CommonErrorCode.NOT_FOUND });
+      throw new AppException(CommonErrorCode.NOT_FOUND, `Unknown command ${type}`);
+    }
+    try {
+      return JSON.parse(msg.content.toString('utf8'));
+    } catch {
+      this.deadLetter(msg, 'Command body is not JSON');
+      this.handled?.inc({ command: type, outcome: CommonErrorCode.VALIDATION_FAILED });
+      throw new AppException(CommonErrorCode.VALIDATION_FAILED, 'Command body is not JSON');
+    }
+  }
+
+  /** Validate and handle one command. `internal` is set (the reason) when it failed unexpectedly. */
+  private async run(
+    type: string,
+    plain: unknown,
+    correlationId: string | undefined,
+  ): Promise<{ reply: RpcReply<unknown>; internal?: string }> {
     const stop = this.duration?.startTimer({ command: type });
     try {
-      const handler = this.handlers.get(type);
       const cls = (CommandClasses as Record<string, new () => object>)[type];
-      if (!handler || !cls) {
-        // No caller of ours sends these: keep a copy for whoever has to find out who did.
-        this.deadLetter(msg, `Unknown command ${type.slice(0, 100)}`);
-        throw new AppException(CommonErrorCode.NOT_FOUND, `Unknown command ${type}`);
-      }
-      let plain: unknown;
-      try {
-        plain = JSON.parse(msg.content.toString('utf8'));
-      } catch {
-        this.deadLetter(msg, 'Command body is not JSON');
-        throw new AppException(CommonErrorCode.VALIDATION_FAILED, 'Command body is not JSON');
-      }
+      const handler = this.handlers.get(type) as CommandFn;
       const payload = parseContract(cls, plain);
-      reply = { ok: true, result: await handler(payload, { correlationId }) };
+      const result = await handler(payload, { correlationId });
       this.handled?.inc({ command: type, outcome: 'ok' });
+      return { reply: { ok: true, result } };
     } catch (err) {
-      const payload = toErrorPayload(err);
-      this.handled?.inc({ command: type, outcome: payload.code });
-      if (payload.code === CommonErrorCode.INTERNAL) {
-        this.logger.error(
-          { msg: `${type} failed`, correlationId, err: (err as Error)?.message },
-          (err as Error)?.stack,
-        );
-        if (!msg.fields.redelivered) {
-          // One more try, possibly on another instance (a failover, a deadlock victim).
-          settle(() => ch.nack(msg, false, true));
-          return;
-        }
-        this.deadLetter(msg, (err as Error)?.message ?? 'handler failed');
-      }
-      reply = { ok: false, error: payload };
+      const error = toErrorPayload(err);
+      this.handled?.inc({ command: type, outcome: error.code });
+      if (error.code !== CommonErrorCode.INTERNAL) return { reply: { ok: false, error } };
+      this.logger.error(
+        { msg: `${type} failed`, correlationId, err: (err as Error)?.message },
+        (err as Error)?.stack,
+      );
+      return { reply: { ok: false, error }, internal: (err as Error)?.message ?? 'handler failed' };
+    } finally {
+      stop?.();
     }
-    stop?.();
+  }
+
+  private answer(ch: Channel, msg: ConsumeMessage, reply: unknown, contentType = 'application/json'): void {
     settle(() => {
       if (msg.properties.replyTo) {
         ch.sendToQueue(msg.properties.replyTo, Buffer.from(JSON.stringify(reply)), {
           correlationId: msg.properties.correlationId,
-          contentType: 'application/json',
+          contentType,
         });
       }
       ch.ack(msg);
     });
+  }
+
+  private deadLetterItem(msg: ConsumeMessage, command: unknown, reason: string): void {
+    this.deadLetter({ ...msg, content: Buffer.from(JSON.stringify(command ?? null)) }, reason);
   }
 
   private deadLetter(msg: ConsumeMessage, reason: string): void {

@@ -1,8 +1,18 @@
 import { Channel } from 'amqplib';
 import { execFile } from 'node:child_process';
+import { Socket } from 'node:net';
 import { promisify } from 'node:util';
-import { Commands, CommonErrorCode, Exchanges, gatewayQueue, Queues, RoomErrorCode } from '@app/contracts';
+import {
+  COMMAND_BATCH_CONTENT_TYPE,
+  Commands,
+  CommonErrorCode,
+  Exchanges,
+  gatewayQueue,
+  Queues,
+  RoomErrorCode,
+} from '@app/contracts';
 import { AppException } from '@app/common';
+import { currentCorrelationId } from '@app/common/context/request-context';
 import { createTestVhost, eventually, Isolated } from '../../../test/support/infra';
 import { AmqpConnection } from './amqp-connection';
 import { CommandServer } from './command-server';
@@ -16,6 +26,7 @@ describe('messaging against a real RabbitMQ', () => {
   let client: AmqpConnection;
   let rpc: RpcClient;
   let commands: CommandServer;
+  const appendCalls: string[] = [];
 
   beforeAll(async () => {
     vhost = await createTestVhost();
@@ -28,8 +39,14 @@ describe('messaging against a real RabbitMQ', () => {
       hasMore: false,
       echo: (p as { roomId: string }).roomId,
     }));
-    commands.register(Commands.HISTORY_APPEND, async () => {
-      throw new AppException(RoomErrorCode.NOT_MEMBER, 'You are not a member of this room');
+    commands.register(Commands.HISTORY_APPEND, async (p) => {
+      const { content, clientMsgId } = p as { content: string; clientMsgId: string };
+      appendCalls.push(clientMsgId);
+      if (content === 'refuse')
+        throw new AppException(RoomErrorCode.NOT_MEMBER, 'You are not a member of this room');
+      if (content === 'flaky' && appendCalls.filter((c) => c === clientMsgId).length === 1)
+        throw new Error('simulated deadlock victim');
+      return { echo: clientMsgId, correlationId: currentCorrelationId() };
     });
     await commands.start();
     rpc = new RpcClient(client, 2000);
@@ -40,6 +57,13 @@ describe('messaging against a real RabbitMQ', () => {
     rpc.stop();
     await Promise.all([client.stop(), server.stop()]);
     await vhost.drop();
+  });
+
+  it("coalesces the broker connection's writes", () => {
+    const socket = (server as unknown as { model: { connection: { stream: Socket } } }).model.connection
+      .stream;
+    expect(socket).toBeInstanceOf(Socket);
+    expect(socket.write).not.toBe(Socket.prototype.write);
   });
 
   it('answers a request with the handler result', async () => {
@@ -54,7 +78,7 @@ describe('messaging against a real RabbitMQ', () => {
       senderId: '0190f5c2-7c1a-7000-8000-000000000002',
       clientMsgId: 'c1',
       kind: 'text',
-      content: 'hi',
+      content: 'refuse',
     });
     await expect(call).rejects.toMatchObject({ code: RoomErrorCode.NOT_MEMBER });
   });
@@ -64,6 +88,85 @@ describe('messaging against a real RabbitMQ', () => {
     await expect(call).rejects.toMatchObject({ code: CommonErrorCode.VALIDATION_FAILED });
     const err = (await call.catch((e: unknown) => e)) as AppException;
     expect(err.details?.map((d) => d.field).sort()).toEqual(['limit', 'roomId']);
+  });
+
+  it('sends the batchable requests of one turn as one message and answers each item on its own', async () => {
+    const probe = await client.createChannel();
+    const publish = jest.spyOn(Object.getPrototypeOf(probe) as Channel, 'publish');
+    await probe.close();
+    try {
+      const roomId = '0190f5c2-7c1a-7000-8000-000000000001';
+      const senderId = '0190f5c2-7c1a-7000-8000-000000000002';
+      const append = (clientMsgId: string, content: string, over: object = {}) =>
+        rpc
+          .request(
+            Commands.HISTORY_APPEND,
+            { roomId, senderId, clientMsgId, kind: 'text', content, ...over },
+            { correlationId: `trace-${clientMsgId}` },
+          )
+          .then(
+            (v) => ({ ok: v }),
+            (e: AppException) => ({ code: e.code }),
+          );
+      const outcomes = await Promise.all([
+        append('b1', 'one'),
+        append('b2', 'refuse'),
+        append('b3', 'invalid', { senderId: 'not-a-uuid' }),
+        append('b4', 'flaky'),
+        append('b5', 'five'),
+      ]);
+      expect(outcomes).toEqual([
+        { ok: { echo: 'b1', correlationId: 'trace-b1' } },
+        { code: RoomErrorCode.NOT_MEMBER },
+        { code: CommonErrorCode.VALIDATION_FAILED },
+        { ok: { echo: 'b4', correlationId: 'trace-b4' } },
+        { ok: { echo: 'b5', correlationId: 'trace-b5' } },
+      ]);
+      const requests = () => publish.mock.calls.filter(([exchange]) => exchange === Exchanges.COMMANDS);
+      const appends = requests().filter(([, key]) => key === Commands.HISTORY_APPEND);
+      expect(appends).toHaveLength(1);
+      expect(appends[0][3]).toMatchObject({ contentType: COMMAND_BATCH_CONTENT_TYPE });
+      // The unexpected failure was tried once more, in the same batch.
+      expect(appendCalls.filter((c) => c === 'b4')).toHaveLength(2);
+
+      // Other commands are never batched; a lone batchable request goes as a plain one.
+      publish.mockClear();
+      await Promise.all([
+        rpc.request(Commands.HISTORY_PAGE, { roomId, limit: 1 }),
+        rpc.request(Commands.HISTORY_PAGE, { roomId, limit: 2 }),
+      ]);
+      await append('b6', 'alone');
+      expect(requests().map(([, key, , opts]) => `${key} ${opts?.contentType}`)).toEqual([
+        `${Commands.HISTORY_PAGE} application/json`,
+        `${Commands.HISTORY_PAGE} application/json`,
+        `${Commands.HISTORY_APPEND} application/json`,
+      ]);
+    } finally {
+      publish.mockRestore();
+    }
+  });
+
+  it('refuses a batch of a command that is not sent in batches, and a batch without items', async () => {
+    const ch = await client.createChannel();
+    const replies = await ch.assertQueue('', { exclusive: true });
+    const got: unknown[] = [];
+    await ch.consume(replies.queue, (m) => m && got.push(JSON.parse(m.content.toString())), { noAck: true });
+    const send = (type: string, body: string) =>
+      ch.publish(Exchanges.COMMANDS, type, Buffer.from(body), {
+        type,
+        replyTo: replies.queue,
+        correlationId: type,
+        contentType: COMMAND_BATCH_CONTENT_TYPE,
+      });
+    send(Commands.HISTORY_PAGE, '{"v":1,"items":[]}');
+    await eventually(() => got.length === 1);
+    send(Commands.HISTORY_APPEND, '{"v":1}');
+    await eventually(() => got.length === 2);
+    expect(got).toEqual([
+      { ok: false, error: expect.objectContaining({ code: CommonErrorCode.VALIDATION_FAILED }) },
+      { ok: false, error: expect.objectContaining({ code: CommonErrorCode.VALIDATION_FAILED }) },
+    ]);
+    await ch.close();
   });
 
   it('fails fast when no service handles the command', async () => {

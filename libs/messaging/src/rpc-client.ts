@@ -1,6 +1,9 @@
 import { Logger } from '@nestjs/common';
 import { Channel, ConsumeMessage } from 'amqplib';
 import {
+  BatchableCommands,
+  COMMAND_BATCH_CONTENT_TYPE,
+  CommandBatchLimits,
   CommandInput,
   CommandResults,
   CommandType,
@@ -29,15 +32,38 @@ export interface RequestOptions {
   correlationId?: string;
 }
 
+/** A batchable request waiting for the end of this turn of the event loop. */
+interface Queued {
+  id: string;
+  /** The command, serialised once. */
+  command: string;
+  tracing: string;
+  timeoutMs: number;
+}
+
+interface Outgoing {
+  items: Queued[];
+  bytes: number;
+}
+
 /**
  * Request/reply over RabbitMQ's direct reply-to: no reply queue to declare or clean up, replies
  * come straight back on this channel. Requests carry a TTL equal to the timeout, so a request
  * nobody picked up in time is dropped by the broker instead of being processed for no one.
+ *
+ * Requests for a batchable command made in the same turn of the event loop leave as one AMQP
+ * message (a command batch) and come back as one reply. Under light load that is one request per
+ * message, sent without delay; under heavy load the broker hop, the wake-ups and the socket
+ * writes are paid once per batch instead of once per chat message.
  */
 export class RpcClient {
   private readonly logger = new Logger('RpcClient');
   private channel?: Channel;
   private readonly pending = new Map<string, Pending>();
+  /** Batch correlation id → the item ids, in order. */
+  private readonly batches = new Map<string, string[]>();
+  private readonly outgoing = new Map<CommandType, Outgoing>();
+  private flushScheduled = false;
 
   private readonly latency?: Histogram<string>;
 
@@ -67,7 +93,7 @@ export class RpcClient {
         const id = msg.properties.correlationId as string | undefined;
         const type = msg.properties.type as string | undefined;
         if (id)
-          this.settle(
+          this.settleRequest(
             id,
             new AppException(
               CommonErrorCode.SERVICE_UNAVAILABLE,
@@ -89,29 +115,25 @@ export class RpcClient {
     if (!this.channel) await this.amqp.waitForConnection(Math.min(timeoutMs, 5_000));
     const ch = this.channel;
     if (!ch) throw new AppException(CommonErrorCode.SERVICE_UNAVAILABLE, 'Message broker unavailable');
-    const correlationId = uuidv7();
-    const body = Buffer.from(JSON.stringify({ ...input, type, v: 1 }));
+    const id = uuidv7();
+    const tracing = options.correlationId ?? currentCorrelationId() ?? id;
+    const command = JSON.stringify({ ...input, type, v: 1 });
     const result = new Promise<CommandResults[C]>((resolve, reject) => {
       const timer = setTimeout(
         () =>
           this.settle(
-            correlationId,
+            id,
             new AppException(CommonErrorCode.UPSTREAM_TIMEOUT, `${type} timed out after ${timeoutMs} ms`),
           ),
         timeoutMs,
       );
-      this.pending.set(correlationId, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
     });
-    ch.publish(Exchanges.COMMANDS, type, body, {
-      replyTo: REPLY_TO,
-      correlationId,
-      type,
-      mandatory: true,
-      persistent: false,
-      expiration: String(timeoutMs),
-      contentType: 'application/json',
-      headers: { [Headers.CORRELATION_ID]: options.correlationId ?? currentCorrelationId() ?? correlationId },
-    });
+    if (BatchableCommands.has(type)) {
+      this.enqueue(type, { id, command, tracing, timeoutMs });
+    } else {
+      this.publish(ch, type, id, Buffer.from(command), timeoutMs, tracing, 'application/json');
+    }
     if (!this.latency) return result;
     const stop = this.latency.startTimer({ command: type });
     return result.then(
@@ -130,18 +152,140 @@ export class RpcClient {
     this.failAll(new AppException(CommonErrorCode.SERVICE_UNAVAILABLE, 'Shutting down'));
   }
 
-  private onReply(msg: ConsumeMessage): void {
-    const id = msg.properties.correlationId as string | undefined;
-    if (!id || !this.pending.has(id)) return; // a late reply to a request that already timed out
-    let reply: RpcReply<unknown>;
-    try {
-      reply = JSON.parse(msg.content.toString('utf8')) as RpcReply<unknown>;
-    } catch {
-      this.settle(id, new AppException(CommonErrorCode.INTERNAL, 'Malformed reply'));
+  private enqueue(type: CommandType, item: Queued): void {
+    let out = this.outgoing.get(type);
+    if (!out) {
+      out = { items: [], bytes: 0 };
+      this.outgoing.set(type, out);
+    }
+    out.items.push(item);
+    out.bytes += item.command.length;
+    if (out.items.length >= CommandBatchLimits.MAX_ITEMS || out.bytes >= CommandBatchLimits.MAX_BYTES) {
+      this.outgoing.delete(type);
+      this.send(type, out.items);
+    } else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => this.flush());
+    }
+  }
+
+  private flush(): void {
+    this.flushScheduled = false;
+    const all = [...this.outgoing];
+    this.outgoing.clear();
+    for (const [type, out] of all) this.send(type, out.items);
+  }
+
+  private send(type: CommandType, items: Queued[]): void {
+    const ch = this.channel;
+    if (!ch) {
+      const err = new AppException(
+        CommonErrorCode.SERVICE_UNAVAILABLE,
+        'Lost connection to the message broker',
+      );
+      for (const item of items) this.settle(item.id, err);
       return;
     }
-    if (reply.ok) this.settle(id, undefined, reply.result);
+    if (items.length === 1) {
+      const [one] = items;
+      this.publish(
+        ch,
+        type,
+        one.id,
+        Buffer.from(one.command),
+        one.timeoutMs,
+        one.tracing,
+        'application/json',
+      );
+      return;
+    }
+    const batchId = uuidv7();
+    this.batches.set(
+      batchId,
+      items.map((i) => i.id),
+    );
+    // The reply may never come (timeouts settle the items): forget the batch after the longest wait.
+    setTimeout(() => this.batches.delete(batchId), Math.max(...items.map((i) => i.timeoutMs))).unref();
+    const body = Buffer.from(
+      `{"v":1,"items":[${items
+        .map((i) => `{"correlationId":${JSON.stringify(i.tracing)},"command":${i.command}}`)
+        .join(',')}]}`,
+    );
+    const timeoutMs = Math.min(...items.map((i) => i.timeoutMs));
+    this.publish(ch, type, batchId, body, timeoutMs, batchId, COMMAND_BATCH_CONTENT_TYPE);
+  }
+
+  private publish(
+    ch: Channel,
+    type: CommandType,
+    correlationId: string,
+    body: Buffer,
+    timeoutMs: number,
+    tracing: string,
+    contentType: string,
+  ): void {
+    try {
+      ch.publish(Exchanges.COMMANDS, type, body, {
+        replyTo: REPLY_TO,
+        correlationId,
+        type,
+        mandatory: true,
+        persistent: false,
+        expiration: String(timeoutMs),
+        contentType,
+        headers: { [Headers.CORRELATION_ID]: tracing },
+      });
+    } catch (err) {
+      this.settleRequest(
+        correlationId,
+        new AppException(
+          CommonErrorCode.SERVICE_UNAVAILABLE,
+          `Broker unavailable: ${(err as Error).message}`,
+        ),
+      );
+    }
+  }
+
+  private onReply(msg: ConsumeMessage): void {
+    const id = msg.properties.correlationId as string | undefined;
+    if (!id) return;
+    const items = this.batches.get(id);
+    if (!items && !this.pending.has(id)) return; // a late reply to a request that already timed out
+    let reply: RpcReply<unknown> | Array<RpcReply<unknown>>;
+    try {
+      reply = JSON.parse(msg.content.toString('utf8')) as RpcReply<unknown> | Array<RpcReply<unknown>>;
+    } catch {
+      this.settleRequest(id, new AppException(CommonErrorCode.INTERNAL, 'Malformed reply'));
+      return;
+    }
+    if (items && Array.isArray(reply)) {
+      this.batches.delete(id);
+      items.forEach((itemId, i) => this.settleWith(itemId, reply[i]));
+    } else if (!Array.isArray(reply)) {
+      // One answer for a whole batch: the server could not read it at all.
+      if (items) for (const itemId of items) this.settleWith(itemId, reply);
+      this.batches.delete(id);
+      this.settleWith(id, reply);
+    } else {
+      this.settleRequest(id, new AppException(CommonErrorCode.INTERNAL, 'Malformed reply'));
+    }
+  }
+
+  private settleWith(id: string, reply: RpcReply<unknown> | undefined): void {
+    if (!reply) this.settle(id, new AppException(CommonErrorCode.INTERNAL, 'Malformed reply'));
+    else if (reply.ok) this.settle(id, undefined, reply.result);
     else this.settle(id, AppException.fromPayload(reply.error));
+  }
+
+  /** Settle a request by the correlation id it went out with: one request, or every item of a batch. */
+  private settleRequest(id: string, err: Error): void {
+    const items = this.batches.get(id);
+    if (items) {
+      this.batches.delete(id);
+      for (const itemId of items) this.settle(itemId, err);
+    } else {
+      this.settle(id, err);
+    }
   }
 
   private settle(id: string, err?: Error, value?: unknown): void {
@@ -154,6 +298,8 @@ export class RpcClient {
   }
 
   private failAll(err: Error): void {
+    this.outgoing.clear();
+    this.batches.clear();
     for (const id of [...this.pending.keys()]) this.settle(id, err);
   }
 }
