@@ -1,6 +1,37 @@
 import { plainToInstance } from 'class-transformer';
-import { validateSync, ValidationError } from 'class-validator';
+import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
 import { CommonErrorCode, ErrorDetail } from './errors';
+
+type RuleStorage = ReturnType<typeof getMetadataStorage>;
+type RuleLookup = RuleStorage['getTargetValidationMetadatas'];
+const memoised = new WeakSet<RuleStorage>();
+
+/**
+ * class-validator finds a class's rules by walking every decorated class for ancestors, on every
+ * call and for every nested object: with the few hundred contract classes here that walk was
+ * the largest part of validating a frame. The rules of a class do not change once its module
+ * has loaded, so each lookup is kept; adding a rule (a class loaded later) forgets them all.
+ */
+export function memoiseRuleLookup(storage: RuleStorage = getMetadataStorage()): void {
+  if (memoised.has(storage)) return;
+  memoised.add(storage);
+  const lookup = storage.getTargetValidationMetadatas.bind(storage) as RuleLookup;
+  const add = storage.addValidationMetadata.bind(storage);
+  let memo = new Map<unknown, Map<string, ReturnType<RuleLookup>>>();
+  storage.addValidationMetadata = (metadata) => {
+    memo = new Map();
+    add(metadata);
+  };
+  storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
+    const key = `${schema}\u0000${always}\u0000${strictGroups}\u0000${groups?.join('\u0000') ?? ''}`;
+    let forTarget = memo.get(target);
+    if (!forTarget) memo.set(target, (forTarget = new Map()));
+    let rules = forTarget.get(key);
+    if (!rules) forTarget.set(key, (rules = lookup(target, schema, always, strictGroups, groups)));
+    return rules;
+  };
+}
+memoiseRuleLookup();
 
 export class ContractValidationError extends Error {
   readonly code = CommonErrorCode.VALIDATION_FAILED;
