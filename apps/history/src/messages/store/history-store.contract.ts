@@ -157,6 +157,54 @@ export function describeHistoryStoreContract(name: string, factory: () => Promis
         }
       });
 
+      it('answers appends that arrive together as it would one by one: retries, effects, images, replies, rooms', async () => {
+        const [a, b] = [uuidv7(), uuidv7()];
+        const first = await store.append(input({ roomId: a, content: 'first' }));
+        const retry = {
+          ...input({ roomId: a, content: 'first' }),
+          senderId: first.message.senderId,
+          clientMsgId: first.message.clientMsgId,
+        };
+        const twice = input({ roomId: b, content: 'sent twice at once' });
+        const requests: AppendInput[] = [
+          retry,
+          input({ roomId: a, content: '생일 축하해 🎉', effects: ['confetti'] }),
+          input({ roomId: b, kind: 'image', content: '', attachments: [image()] }),
+          input({ roomId: a, content: 'a reply', replyToId: first.message.id }),
+          twice,
+          { ...twice },
+          input({ roomId: b, content: 'x'.repeat(10) + '\u{1F600}' }),
+          input({ roomId: a, effects: ['Not An Effect!'] }),
+        ];
+        const outcomes = await Promise.all(
+          requests.map((r) =>
+            store.append(r).then(
+              (res) => res,
+              (e: AppException) => e.code,
+            ),
+          ),
+        );
+        expect(outcomes[0]).toEqual({ message: first.message, duplicate: true });
+        expect(outcomes[7]).toBe(CommonErrorCode.VALIDATION_FAILED);
+        const ok = outcomes.slice(1, 7) as AppendResult[];
+        expect(ok.map((o) => o.message.content)).toEqual(requests.slice(1, 7).map((r) => r.content));
+        expect(ok[0].message.effects).toEqual(['confetti']);
+        expect(ok[1].message.attachments).toHaveLength(1);
+        expect(ok[2].message.replyToId).toBe(first.message.id);
+        // The same message twice in one go is stored once; one of the two answers says so.
+        expect(ok[3].message.id).toBe(ok[4].message.id);
+        expect([ok[3].duplicate, ok[4].duplicate].sort()).toEqual([false, true]);
+        for (const roomId of [a, b]) {
+          const { messages } = await store.page({ roomId, limit: 10 });
+          expect(seqs(messages)).toEqual(range(1, messages.length));
+          expect([...messages.map((m) => m.id)].sort()).toEqual(messages.map((m) => m.id));
+          const answered = new Map(ok.map((o) => [o.message.id, o.message]));
+          for (const m of messages) if (answered.has(m.id)) expect(answered.get(m.id)).toEqual(m);
+        }
+        expect(await store.latestSeq(a)).toBe(3);
+        expect(await store.latestSeq(b)).toBe(3);
+      });
+
       it('stores the effects given at append and returns them on every read', async () => {
         const { message } = await store.append(
           input({ content: '생일 축하해 🎉', effects: ['balloons', 'confetti'] }),

@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, QueryFailedError } from 'typeorm';
 import { HistoryLimits, MessageKind } from '@app/contracts';
 import { MessageEntity } from '../entities/message.entity';
@@ -97,6 +97,60 @@ const APPEND_SQL = `
   SELECT id, $1, "last_seq", $2, $3, $4, $5, now, $6, $7, $8::jsonb FROM stamped
   RETURNING "id", "seq", "created_at"`;
 
+/*
+ * Group commit: the new messages that arrived in one turn of the event loop, in one statement
+ * and one WAL flush. Rooms' sequence rows are taken in room-id order (no deadlock between two
+ * such statements) and each room's counter moves by its number of messages; within a room the
+ * messages keep their arrival order, each 1 µs after the previous one so created_at and the
+ * UUIDv7 still rise with seq. Messages already stored (retries) are left out by the NOT EXISTS
+ * and answered by the caller from the stored row. Any failure (a retry racing its original on the
+ * unique key, a constraint) aborts the whole statement, taking its seqs back; the caller then
+ * appends each on its own, so every message gets its own answer.
+ */
+const APPEND_MANY_SQL = `
+  WITH input AS (
+    SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(
+      ord int, "roomId" uuid, "senderId" uuid, "kind" text, "content" text, "clientMsgId" text,
+      "effects" text[], "attachments" jsonb)
+  ), fresh AS (
+    SELECT i.* FROM input i
+     WHERE NOT EXISTS (SELECT 1 FROM "history"."messages" m
+                        WHERE m."sender_id" = i."senderId" AND m."client_msg_id" = i."clientMsgId")
+  ), counts AS (
+    SELECT "roomId", count(*) AS n FROM fresh GROUP BY "roomId"
+  ), next AS (
+    INSERT INTO "history"."room_sequences" AS rs ("room_id", "last_seq")
+    SELECT "roomId", n FROM counts ORDER BY "roomId"
+    ON CONFLICT ("room_id") DO UPDATE SET "last_seq" = rs."last_seq" + EXCLUDED."last_seq"
+    RETURNING "room_id", "last_seq", clock_timestamp() AS now
+  ), numbered AS (
+    SELECT f.*, nx."last_seq" - c.n + row_number() OVER w AS seq,
+           nx.now + (row_number() OVER w - 1) * interval '1 microsecond' AS at
+      FROM fresh f
+      JOIN counts c ON c."roomId" = f."roomId"
+      JOIN next nx ON nx."room_id" = f."roomId"
+    WINDOW w AS (PARTITION BY f."roomId" ORDER BY f.ord)
+  )
+  INSERT INTO "history"."messages"
+    ("id", "room_id", "seq", "sender_id", "kind", "content", "client_msg_id", "created_at", "effects", "attachments")
+  SELECT encode(overlay(uuid_send(gen_random_uuid()) PLACING int8send(
+           (floor(extract(epoch FROM at) * 1000)::bigint << 16)
+           | 28672
+           | floor((floor(extract(epoch FROM at) * 1000000)::bigint % 1000) * 4096 / 1000)::bigint
+         ) FROM 1 FOR 8), 'hex')::uuid,
+         "roomId", seq, "senderId", "kind", "content", "clientMsgId", at,
+         coalesce("effects", '{}'), coalesce("attachments", '[]'::jsonb)
+    FROM numbered ORDER BY "roomId", seq
+  RETURNING "sender_id", "client_msg_id", "id", "seq", "created_at"`;
+
+/** Appends waiting for this turn's group commit, and how many at most go in one statement. */
+interface QueuedAppend {
+  input: AppendInput;
+  resolve: (result: AppendResult) => void;
+  reject: (err: unknown) => void;
+}
+const APPEND_GROUP_MAX = 200;
+
 const COLUMNS = `m."id", m."room_id", m."seq", m."sender_id", m."kind", m."content", m."client_msg_id",
   m."created_at", m."attachments", m."edited_at", m."deleted_at", m."reply_to_id", m."effects"`;
 const MESSAGES = `"history"."messages" m`;
@@ -154,21 +208,95 @@ async function rows<T>(sql: Sql, text: string, params: unknown[]): Promise<T[]> 
   return result as T[];
 }
 
+/** The message just stored, from its input and what the insert returned. */
+function storedFromRow(
+  input: AppendInput,
+  row: { id: string; seq: string; created_at: Date },
+): StoredMessage & { reactions: [] } {
+  return {
+    id: row.id,
+    roomId: input.roomId,
+    seq: Number(row.seq),
+    senderId: input.senderId,
+    kind: input.kind,
+    content: input.content,
+    clientMsgId: input.clientMsgId,
+    createdAt: row.created_at,
+    attachments: input.attachments ?? [],
+    editedAt: null,
+    deletedAt: null,
+    replyToId: input.replyToId ?? null,
+    effects: input.effects ?? [],
+    reactions: [],
+  };
+}
+
 /** The PostgreSQL message log (schema `history`). This class is the repository. */
 @Injectable()
 export class PostgresHistoryStore implements HistoryStore {
   readonly name = 'postgres' as const;
 
+  private readonly logger = new Logger(PostgresHistoryStore.name);
+  private readonly appendQueue: QueuedAppend[] = [];
+  private appendFlushScheduled = false;
+
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * One autocommit statement per new message (see APPEND_SQL), so the room's sequence row is
+   * Appends arriving together (a command batch, concurrent requests) are stored together: see
+   * APPEND_MANY_SQL. A reply names a message that must be checked first, so it goes on its own.
+   */
+  async append(raw: AppendInput): Promise<AppendResult> {
+    const input = prepareAppend(raw);
+    if (input.replyToId) return this.appendOne(input);
+    return new Promise<AppendResult>((resolve, reject) => {
+      this.appendQueue.push({ input, resolve, reject });
+      if (this.appendQueue.length >= APPEND_GROUP_MAX) this.flushAppends();
+      else if (!this.appendFlushScheduled) {
+        this.appendFlushScheduled = true;
+        setImmediate(() => this.flushAppends());
+      }
+    });
+  }
+
+  private flushAppends(): void {
+    this.appendFlushScheduled = false;
+    while (this.appendQueue.length > 0) void this.appendGroup(this.appendQueue.splice(0, APPEND_GROUP_MAX));
+  }
+
+  private async appendGroup(group: QueuedAppend[]): Promise<void> {
+    const alone = (q: QueuedAppend) => this.appendOne(q.input).then(q.resolve, q.reject);
+    if (group.length === 1) return alone(group[0]);
+    let stored: Map<string, { id: string; seq: string; created_at: Date }>;
+    try {
+      const inserted = await rows<{
+        sender_id: string;
+        client_msg_id: string;
+        id: string;
+        seq: string;
+        created_at: Date;
+      }>(this.dataSource, APPEND_MANY_SQL, [JSON.stringify(group.map((q, ord) => ({ ord, ...q.input })))]);
+      stored = new Map(inserted.map((r) => [`${r.sender_id}\u0000${r.client_msg_id}`, r]));
+    } catch (err) {
+      if (!isClientKeyViolation(err))
+        this.logger.warn(`group append of ${group.length} failed (${(err as Error).message}); one by one`);
+      await Promise.all(group.map(alone));
+      return;
+    }
+    for (const q of group) {
+      const row = stored.get(`${q.input.senderId}\u0000${q.input.clientMsgId}`);
+      if (row) q.resolve({ message: storedFromRow(q.input, row), duplicate: false });
+      else void alone(q); // stored before: a retry, answered from the stored row
+    }
+  }
+
+  /**
+   * One autocommit statement for one new message (see APPEND_SQL), so the room's sequence row is
    * locked only for that statement, not across client round trips. A retry is answered by the
    * lookup before it; a retry racing its original loses on the unique key, and its failed
    * statement gives its seq back.
    */
-  async append(raw: AppendInput): Promise<AppendResult> {
-    const input = prepareAppend(raw);
+  private async appendOne(input: AppendInput): Promise<AppendResult> {
     const runner = this.dataSource.createQueryRunner();
     await runner.connect();
     let existing: StoredMessage | null;
@@ -189,24 +317,7 @@ export class PostgresHistoryStore implements HistoryStore {
             input.effects ?? [],
             JSON.stringify(input.attachments ?? []),
           ]);
-          if (row) {
-            const message: StoredMessage = {
-              id: row.id,
-              roomId: input.roomId,
-              seq: Number(row.seq),
-              senderId: input.senderId,
-              kind: input.kind,
-              content: input.content,
-              clientMsgId: input.clientMsgId,
-              createdAt: row.created_at,
-              attachments: input.attachments ?? [],
-              editedAt: null,
-              deletedAt: null,
-              replyToId: input.replyToId ?? null,
-              effects: input.effects ?? [],
-            };
-            return { message: { ...message, reactions: [] }, duplicate: false };
-          }
+          if (row) return { message: storedFromRow(input, row), duplicate: false };
         } catch (err) {
           if (!isClientKeyViolation(err)) throw err;
         }
