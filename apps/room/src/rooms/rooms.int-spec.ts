@@ -1,6 +1,9 @@
 import { Commands, CommonErrorCode, RoomErrorCode, RoomView } from '@app/contracts';
 import { uuidv7 } from '@app/common';
+import { DataSource } from 'typeorm';
 import { eventually } from '../../../../test/support/infra';
+import { MembershipEntity } from './entities/membership.entity';
+import { RoomsRepository } from './rooms.repository';
 import { ISO, nameOf, quiet, RoomKit } from '../../../../test/rooms/room-kit';
 
 const PNG = Buffer.from(
@@ -22,6 +25,36 @@ describe('room service: group rooms (real PostgreSQL + RabbitMQ)', () => {
       status: 'ok',
       checks: { database: 'up', broker: 'up' },
     });
+  });
+
+  it('reads the posting member with every column TypeORM would load, and nothing for a stranger', async () => {
+    const owner = uuidv7();
+    const room = await kit.createRoom(owner);
+    const repo = kit.app.get(RoomsRepository);
+    const dataSource = kit.app.get(DataSource);
+    const viaOrm = await dataSource.manager.findOne(MembershipEntity, {
+      where: { roomId: room.id, userId: owner },
+      relations: { room: true },
+    });
+    const posting = await repo.findPostingMember(room.id, owner);
+    expect(viaOrm?.room).toBeDefined();
+    expect({ ...posting, room: { ...posting?.room } }).toEqual({ ...viaOrm, room: { ...viaOrm?.room } });
+    await expect(repo.findPostingMember(room.id, uuidv7())).resolves.toBeNull();
+    // Asked together (one statement): each gets its own answer, a malformed id fails only itself.
+    const other = uuidv7();
+    const otherRoom = await kit.createRoom(other);
+    const together = await Promise.all([
+      repo.findPostingMember(room.id, owner),
+      repo.findPostingMember(otherRoom.id, other.toUpperCase()),
+      repo.findPostingMember(otherRoom.id, owner),
+      repo.findPostingMember('not-a-uuid', owner).catch(() => 'failed'),
+    ]);
+    expect(together.map((m) => (typeof m === 'string' ? m : m && `${m.room.name}/${m.userId}`))).toEqual([
+      `${room.name}/${owner}`,
+      `${otherRoom.name}/${other}`,
+      null,
+      'failed',
+    ]);
   });
 
   it('creates a room with the creator as owner and tells the creator’s devices', async () => {
