@@ -5,6 +5,7 @@ export * from './ids/uuidv7';
 export * from './logging/json-logger';
 export * from './database/database.module';
 export * from './database/run-migrations';
+export * from './database/prepared-query';
 export * from './observability/health';
 export * from './observability/metrics';
 export * from './observability/observability.module';

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
+import { queryPrepared } from '@app/common';
 import { OutboxRepository, OutboxWriter } from '../outbox/outbox.repository';
 import { BanEntity } from './entities/ban.entity';
 import { InviteLinkEntity } from './entities/invite-link.entity';
@@ -260,10 +261,12 @@ export class RoomsRepository {
   private async lookUpPosting(batch: PostingRequest[]): Promise<void> {
     const lookup = (this.postingLookup ??= this.buildPostingLookup());
     try {
-      const rows = (await this.dataSource.query(lookup.sql, [
-        batch.map((b) => b.roomId),
-        batch.map((b) => b.userId),
-      ])) as Array<Record<string, unknown>>;
+      const rows = await queryPrepared<Record<string, unknown>>(
+        this.dataSource,
+        'room_posting_members',
+        lookup.sql,
+        [batch.map((b) => b.roomId), batch.map((b) => b.userId)],
+      );
       const found = new Map(
         rows.map((row) => {
           const member = lookup.map(row);
