@@ -240,24 +240,23 @@ export class PostgresHistoryStore implements HistoryStore {
   private readonly logger = new Logger(PostgresHistoryStore.name);
   private readonly appendQueue: QueuedAppend[] = [];
   private appendFlushScheduled = false;
-  private groupInFlight = false;
 
   constructor(private readonly dataSource: DataSource) {}
 
   /**
    * Appends arriving together (a command batch, concurrent requests) are stored together: see
-   * APPEND_MANY_SQL. One group statement is in flight at a time; what arrives meanwhile waits
-   * and goes as the next group. Two of our own statements running at once would mostly share a
-   * room and queue on its row lock anyway (seen in the benchmark as Lock:transactionid waits);
-   * this way the wait builds a bigger group and one WAL flush serves it. A reply names a message
-   * that must be checked first, so it goes on its own.
+   * APPEND_MANY_SQL. Groups are not serialised: two in flight commit independently (PostgreSQL
+   * lets concurrent commits share a WAL flush), and only those sharing a room wait for each
+   * other's row lock. (Holding the next group until the previous one committed was tried; under
+   * CPU contention its chain of wake-ups cost more latency than the lock waits it saved.) A
+   * reply names a message that must be checked first, so it goes on its own.
    */
   async append(raw: AppendInput): Promise<AppendResult> {
     const input = prepareAppend(raw);
     if (input.replyToId) return this.appendOne(input);
     return new Promise<AppendResult>((resolve, reject) => {
       this.appendQueue.push({ input, resolve, reject });
-      if (!this.appendFlushScheduled && !this.groupInFlight) {
+      if (!this.appendFlushScheduled) {
         this.appendFlushScheduled = true;
         setImmediate(() => this.flushAppends());
       }
@@ -266,12 +265,7 @@ export class PostgresHistoryStore implements HistoryStore {
 
   private flushAppends(): void {
     this.appendFlushScheduled = false;
-    if (this.groupInFlight || this.appendQueue.length === 0) return;
-    this.groupInFlight = true;
-    void this.appendGroup(this.appendQueue.splice(0, APPEND_GROUP_MAX)).finally(() => {
-      this.groupInFlight = false;
-      this.flushAppends();
-    });
+    while (this.appendQueue.length > 0) void this.appendGroup(this.appendQueue.splice(0, APPEND_GROUP_MAX));
   }
 
   private async appendGroup(group: QueuedAppend[]): Promise<void> {
