@@ -4,6 +4,7 @@ import {
   BatchableCommands,
   COMMAND_BATCH_CONTENT_TYPE,
   CommandBatch,
+  CommandBatchLimits,
   CommandClasses,
   CommandType,
   CommonErrorCode,
@@ -144,6 +145,13 @@ export class CommandServer {
       if (!batch || !Array.isArray(batch.items)) {
         this.deadLetter(msg, 'Command batch without items');
         throw new AppException(CommonErrorCode.VALIDATION_FAILED, 'Command batch without items');
+      }
+      if (batch.items.length > CommandBatchLimits.MAX_ITEMS) {
+        this.deadLetter(msg, `Command batch of ${batch.items.length} items`);
+        throw new AppException(
+          CommonErrorCode.VALIDATION_FAILED,
+          `A command batch holds at most ${CommandBatchLimits.MAX_ITEMS} items`,
+        );
       }
       replies = await Promise.all(
         batch.items.map(async (item) => {

@@ -4,6 +4,7 @@ import { Socket } from 'node:net';
 import { promisify } from 'node:util';
 import {
   COMMAND_BATCH_CONTENT_TYPE,
+  CommandBatchLimits,
   Commands,
   CommonErrorCode,
   Exchanges,
@@ -146,7 +147,7 @@ describe('messaging against a real RabbitMQ', () => {
     }
   });
 
-  it('refuses a batch of a command that is not sent in batches, and a batch without items', async () => {
+  it('refuses a batch of a command that is not sent in batches, one without items and one too large', async () => {
     const ch = await client.createChannel();
     const replies = await ch.assertQueue('', { exclusive: true });
     const got: unknown[] = [];
@@ -162,10 +163,15 @@ describe('messaging against a real RabbitMQ', () => {
     await eventually(() => got.length === 1);
     send(Commands.HISTORY_APPEND, '{"v":1}');
     await eventually(() => got.length === 2);
-    expect(got).toEqual([
-      { ok: false, error: expect.objectContaining({ code: CommonErrorCode.VALIDATION_FAILED }) },
-      { ok: false, error: expect.objectContaining({ code: CommonErrorCode.VALIDATION_FAILED }) },
-    ]);
+    const tooMany = Array.from({ length: CommandBatchLimits.MAX_ITEMS + 1 }, () => ({ command: {} }));
+    send(Commands.HISTORY_APPEND, JSON.stringify({ v: 1, items: tooMany }));
+    await eventually(() => got.length === 3);
+    const refused = {
+      ok: false,
+      error: expect.objectContaining({ code: CommonErrorCode.VALIDATION_FAILED }),
+    };
+    expect(got).toEqual([refused, refused, refused]);
+    expect(JSON.stringify(got[2])).toContain('at most');
     await ch.close();
   });
 
