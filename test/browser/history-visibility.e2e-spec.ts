@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, logIn, until } from '../support/browser';
+import { logIn, until, startBrowserSystem, stopBrowserSystem } from '../support/browser';
 import { api, registerUser } from '../support/http';
 import { createRoomWith, sendHttp } from '../support/rooms';
-import { startSystem, RunningSystem } from '../support/system';
+import { RunningSystem } from '../support/system';
 
 const SHOTS = resolve(__dirname, '../../test-results/screenshots');
 
@@ -21,15 +21,10 @@ describe('browser: hide history before join', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    sys = await startSystem({ WEB_DIST_DIR: resolve(__dirname, '../../dist/web') });
-    browser = await launchChromium();
+    ({ sys, browser } = await startBrowserSystem());
   }, 60_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await sys?.stop();
-  });
+  afterAll(() => stopBrowserSystem(sys, browser, contexts));
 
   const newPage = async (locale: string): Promise<Page> => {
     const ctx = await browser.newContext({

@@ -1,14 +1,13 @@
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, logIn, until } from '../support/browser';
+import { logIn, until, startBrowserSystem, stopBrowserSystem } from '../support/browser';
 import { api, registerUser, TestUser } from '../support/http';
 import { makeNoisePng, makePng } from '../support/images';
 import { createRoomWith } from '../support/rooms';
-import { startSystem, RunningSystem } from '../support/system';
+import { RunningSystem } from '../support/system';
 
 const SHOTS = resolve(__dirname, '../../test-results/screenshots');
-const WEB_DIST = resolve(__dirname, '../../dist/web');
 
 type Msg = { kind: string; content: string; attachments?: Array<{ id: string }> };
 
@@ -35,8 +34,7 @@ describe('browser: image messages', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    sys = await startSystem({ WEB_DIST_DIR: WEB_DIST });
-    browser = await launchChromium();
+    ({ sys, browser } = await startBrowserSystem());
     const tag = Date.now().toString(36);
     [alice, minsu] = await Promise.all([
       registerUser(sys.baseUrl, `alice${tag}`, 'Alice'),
@@ -45,11 +43,7 @@ describe('browser: image messages', () => {
     roomId = await createRoomWith(sys.baseUrl, alice, [minsu], '사진방');
   }, 60_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await sys?.stop();
-  });
+  afterAll(() => stopBrowserSystem(sys, browser, contexts));
 
   const newPage = async (width: number, height: number): Promise<Page> => {
     const ctx = await browser.newContext({ viewport: { width, height }, locale: 'ko-KR' });

@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, logIn, makeAvatarPng, until } from '../support/browser';
+import { logIn, makeAvatarPng, until, startBrowserSystem, stopBrowserSystem } from '../support/browser';
 import { api, registerUser, TestUser } from '../support/http';
 import { createRoomWith, sendHttp } from '../support/rooms';
-import { startSystem, RunningSystem } from '../support/system';
+import { RunningSystem } from '../support/system';
 
 const PASSWORD = 'correct horse battery staple';
 const SHOTS = resolve(__dirname, '../../test-results/screenshots');
@@ -23,12 +23,7 @@ describe('browser: search, reports, admin, account and room management', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    sys = await startSystem({
-      WEB_DIST_DIR: resolve(__dirname, '../../dist/web'),
-      ADMIN_USERNAME: 'siteadmin',
-      ADMIN_PASSWORD: PASSWORD,
-    });
-    browser = await launchChromium();
+    ({ sys, browser } = await startBrowserSystem({ ADMIN_USERNAME: 'siteadmin', ADMIN_PASSWORD: PASSWORD }));
     const login = await api<{ user: { id: string }; accessToken: string }>(
       sys.baseUrl,
       'POST',
@@ -38,11 +33,7 @@ describe('browser: search, reports, admin, account and room management', () => {
     siteAdmin = { id: login.body.user.id, username: 'siteadmin', token: login.body.accessToken };
   }, 60_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await sys?.stop();
-  });
+  afterAll(() => stopBrowserSystem(sys, browser, contexts));
 
   const newPage = async (width = 1280, height = 800, locale = 'en-US'): Promise<Page> => {
     const ctx = await browser.newContext({

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, logIn, until } from '../support/browser';
+import { logIn, until, startBrowserSystem, stopBrowserSystem } from '../support/browser';
 import { api, registerUser } from '../support/http';
 import { createRoomWith, sendHttp } from '../support/rooms';
-import { startSystem, RunningSystem } from '../support/system';
+import { RunningSystem } from '../support/system';
 
 /**
  * The messenger in a browser against the real system: history, unread counts from the server,
@@ -17,19 +17,13 @@ describe('browser: messenger', () => {
   let n = 0;
 
   beforeAll(async () => {
-    sys = await startSystem({
-      WEB_DIST_DIR: resolve(__dirname, '../../dist/web'),
+    ({ sys, browser } = await startBrowserSystem({
       ADMIN_USERNAME: 'siteadmin',
       ADMIN_PASSWORD: 'correct horse battery staple',
-    });
-    browser = await launchChromium();
+    }));
   }, 60_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await sys?.stop();
-  });
+  afterAll(() => stopBrowserSystem(sys, browser, contexts));
 
   const newPage = async (width = 1280, height = 800, locale = 'en-US'): Promise<Page> => {
     const ctx = await browser.newContext({ viewport: { width, height }, locale, acceptDownloads: true });

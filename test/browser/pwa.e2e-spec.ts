@@ -2,12 +2,11 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
-import { CHROMIUM_PATH, launchChromium, logIn, until } from '../support/browser';
+import { CHROMIUM_PATH, logIn, until, startBrowserSystem, stopBrowserSystem } from '../support/browser';
 import { registerUser } from '../support/http';
 import { createRoomWith, sendHttp } from '../support/rooms';
-import { startSystem, RunningSystem } from '../support/system';
+import { RunningSystem } from '../support/system';
 
-const WEB_DIST = resolve(__dirname, '../../dist/web');
 const SHOTS = resolve(__dirname, '../../test-results/screenshots');
 
 interface Manifest {
@@ -68,15 +67,10 @@ describe('browser: installable app, service worker, notifications', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    sys = await startSystem({ WEB_DIST_DIR: WEB_DIST });
-    browser = await launchChromium();
+    ({ sys, browser } = await startBrowserSystem());
   }, 60_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await sys?.stop();
-  });
+  afterAll(() => stopBrowserSystem(sys, browser, contexts));
 
   const newContext = async (): Promise<BrowserContext> => {
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'en-US' });

@@ -1,10 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, logIn, makeAvatarPng, until } from '../support/browser';
+import { logIn, makeAvatarPng, until, startBrowserSystem, stopBrowserSystem } from '../support/browser';
 import { api, registerUser, TestUser } from '../support/http';
 import { createRoomWith, sendHttp } from '../support/rooms';
-import { startSystem, RunningSystem } from '../support/system';
+import { RunningSystem } from '../support/system';
 
 const SHOTS = resolve(__dirname, '../../test-results/screenshots');
 const PASSWORD = 'correct horse battery staple';
@@ -25,12 +25,7 @@ describe('browser: every main screen renders at desktop and phone width', () => 
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    sys = await startSystem({
-      WEB_DIST_DIR: resolve(__dirname, '../../dist/web'),
-      ADMIN_USERNAME: 'admin',
-      ADMIN_PASSWORD: PASSWORD,
-    });
-    browser = await launchChromium();
+    ({ sys, browser } = await startBrowserSystem({ ADMIN_USERNAME: 'admin', ADMIN_PASSWORD: PASSWORD }));
 
     const base = sys.baseUrl;
     const as = (u: TestUser) => ({ token: u.token });
@@ -109,11 +104,7 @@ describe('browser: every main screen renders at desktop and phone width', () => 
     }
   }, 90_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await sys?.stop();
-  });
+  afterAll(() => stopBrowserSystem(sys, browser, contexts));
 
   const sizes = [
     { tag: 'desktop', width: 1280, height: 800, locale: 'en-US' },

@@ -1,9 +1,8 @@
-import { resolve } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, logIn, until } from '../support/browser';
+import { logIn, until, startBrowserSystem, stopBrowserSystem } from '../support/browser';
 import { api, registerUser } from '../support/http';
 import { createRoomWith } from '../support/rooms';
-import { startSystem, RunningSystem } from '../support/system';
+import { RunningSystem } from '../support/system';
 
 /**
  * Access tokens last 15 minutes. Two tabs of one browser share the session; when the token nears
@@ -17,15 +16,10 @@ describe('browser: session tokens', () => {
   const contexts: BrowserContext[] = [];
 
   beforeAll(async () => {
-    sys = await startSystem({ WEB_DIST_DIR: resolve(__dirname, '../../dist/web') });
-    browser = await launchChromium();
+    ({ sys, browser } = await startBrowserSystem());
   }, 60_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await sys?.stop();
-  });
+  afterAll(() => stopBrowserSystem(sys, browser, contexts));
 
   // A string runs in the page (this file is compiled without the DOM types).
   const stored = async (page: Page) =>

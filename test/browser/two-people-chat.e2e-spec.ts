@@ -1,12 +1,11 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Browser, BrowserContext, Page } from 'playwright-core';
-import { launchChromium, signUp, until } from '../support/browser';
+import { signUp, until, startBrowserSystem, stopBrowserSystem, WEB_DIST } from '../support/browser';
 import { api } from '../support/http';
-import { startSystem, RunningSystem } from '../support/system';
+import { RunningSystem } from '../support/system';
 
 const SHOTS = resolve(__dirname, '../../test-results/screenshots');
-const WEB_DIST = resolve(__dirname, '../../dist/web');
 
 /** Two people, two browser contexts, an invite link, one message each way, seen live. */
 describe('browser: two people chat live', () => {
@@ -16,15 +15,10 @@ describe('browser: two people chat live', () => {
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    sys = await startSystem({ WEB_DIST_DIR: WEB_DIST });
-    browser = await launchChromium();
+    ({ sys, browser } = await startBrowserSystem());
   }, 60_000);
 
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await sys?.stop();
-  });
+  afterAll(() => stopBrowserSystem(sys, browser, contexts));
 
   const newPage = async (width = 1280, height = 800): Promise<Page> => {
     const ctx = await browser.newContext({ viewport: { width, height }, locale: 'ko-KR' });

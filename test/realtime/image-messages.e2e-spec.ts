@@ -1,20 +1,23 @@
+import type { MessageView } from '@app/contracts';
 import { api, registerUser, TestUser } from '../support/http';
 import { makeGifHeader, makePng } from '../support/images';
 import { createRoomWith } from '../support/rooms';
 import { startSystem, RunningSystem } from '../support/system';
 import { TestSocket } from '../support/ws-client';
 
-type Attachment = {
-  id: string;
-  name: string;
-  mimeType: string;
-  size: number;
-  width?: number;
-  height?: number;
-};
-type Msg = { id: string; seq: number; kind: string; content: string; attachments?: Attachment[] };
-
 const MAX = 64 * 1024;
+
+/** `message.send` of an image message without a caption. */
+function sendImage(socket: TestSocket, roomId: string, clientMsgId: string, attachmentIds: unknown[]) {
+  return socket.request({
+    type: 'message.send',
+    roomId,
+    clientMsgId,
+    kind: 'image',
+    content: '',
+    attachmentIds,
+  });
+}
 
 async function upload(
   baseUrl: string,
@@ -74,9 +77,14 @@ describe('image messages', () => {
   });
 
   const latestSeq = async (): Promise<number> => {
-    const page = await api<{ messages: Msg[] }>(sys.baseUrl, 'GET', `/api/v1/rooms/${roomId}/messages`, {
-      token: alice.token,
-    });
+    const page = await api<{ messages: MessageView[] }>(
+      sys.baseUrl,
+      'GET',
+      `/api/v1/rooms/${roomId}/messages`,
+      {
+        token: alice.token,
+      },
+    );
     return page.body.messages.at(-1)?.seq ?? 0;
   };
 
@@ -108,9 +116,9 @@ describe('image messages', () => {
       message: { kind: 'image', content: '우리 고양이', attachments: [{ id, width: 40, height: 30 }] },
     });
     const created = await b.waitFor(
-      (f) => f.type === 'message.created' && (f.message as Msg).attachments?.[0]?.id === id,
+      (f) => f.type === 'message.created' && (f.message as MessageView).attachments?.[0]?.id === id,
     );
-    expect((created.message as Msg).kind).toBe('image');
+    expect((created.message as MessageView).kind).toBe('image');
 
     const res = await download(sys.baseUrl, bob, id);
     expect(res.status).toBe(200);
@@ -138,13 +146,18 @@ describe('image messages', () => {
     expect(retry).toMatchObject({
       type: 'message.ack',
       duplicate: true,
-      message: { id: (ack.message as Msg).id },
+      message: { id: (ack.message as MessageView).id },
     });
 
     // History pages carry the attachment too.
-    const page = await api<{ messages: Msg[] }>(sys.baseUrl, 'GET', `/api/v1/rooms/${roomId}/messages`, {
-      token: bob.token,
-    });
+    const page = await api<{ messages: MessageView[] }>(
+      sys.baseUrl,
+      'GET',
+      `/api/v1/rooms/${roomId}/messages`,
+      {
+        token: bob.token,
+      },
+    );
     expect(page.body.messages.at(-1)?.attachments).toEqual([
       { id, name: '고양이 "cat".png', mimeType: 'image/png', size: photo.length, width: 40, height: 30 },
     ]);
@@ -152,14 +165,7 @@ describe('image messages', () => {
 
   it('answers 404 to a non-member and to an unknown id alike, and refuses non-members uploading', async () => {
     const up = await upload(sys.baseUrl, alice, roomId, photo);
-    await a.request({
-      type: 'message.send',
-      roomId,
-      clientMsgId: 'img-nm',
-      kind: 'image',
-      content: '',
-      attachmentIds: [up.body.id],
-    });
+    await sendImage(a, roomId, 'img-nm', [up.body.id]);
     const stranger = await download(sys.baseUrl, carol, up.body.id as string);
     expect(stranger.status).toBe(404);
     const unknown = await download(sys.baseUrl, carol, '0190f0f0-0000-7000-8000-000000000000');
@@ -229,48 +235,20 @@ describe('image messages', () => {
     });
     expect(reuse).toMatchObject({ type: 'error', code: 'room.attachment_in_use' });
 
-    const notHers = await b.request({
-      type: 'message.send',
-      roomId,
-      clientMsgId: 'img-steal',
-      kind: 'image',
-      content: '',
-      attachmentIds: [fresh.body.id],
-    });
+    const notHers = await sendImage(b, roomId, 'img-steal', [fresh.body.id]);
     expect(notHers).toMatchObject({ type: 'error', code: 'room.attachment_not_found' });
 
-    const unknown = await a.request({
-      type: 'message.send',
-      roomId,
-      clientMsgId: 'img-unknown',
-      kind: 'image',
-      content: '',
-      attachmentIds: ['0190f0f0-0000-7000-8000-000000000001'],
-    });
+    const unknown = await sendImage(a, roomId, 'img-unknown', ['0190f0f0-0000-7000-8000-000000000001']);
     expect(unknown).toMatchObject({ type: 'error', code: 'room.attachment_not_found' });
 
     // Another room of Alice's: the image was uploaded to this one.
     const other = await createRoomWith(sys.baseUrl, alice, [], 'elsewhere');
-    const wrongRoom = await a.request({
-      type: 'message.send',
-      roomId: other,
-      clientMsgId: 'img-wrong-room',
-      kind: 'image',
-      content: '',
-      attachmentIds: [fresh.body.id],
-    });
+    const wrongRoom = await sendImage(a, other, 'img-wrong-room', [fresh.body.id]);
     expect(wrongRoom).toMatchObject({ type: 'error', code: 'room.attachment_not_found' });
     expect(await latestSeq()).toBe(before);
 
     // Nothing was half-claimed: the fresh image is still free to send.
-    const ok = await a.request({
-      type: 'message.send',
-      roomId,
-      clientMsgId: 'img-fresh',
-      kind: 'image',
-      content: '',
-      attachmentIds: [fresh.body.id],
-    });
+    const ok = await sendImage(a, roomId, 'img-fresh', [fresh.body.id]);
     expect(ok).toMatchObject({ type: 'message.ack', message: { seq: before + 1 } });
 
     // Over HTTP the same refusal is a 409.
@@ -283,15 +261,7 @@ describe('image messages', () => {
 
   it('gives a raced image to one of two concurrent sends, and frees images of a send history refuses', async () => {
     const up = await upload(sys.baseUrl, alice, roomId, photo);
-    const send = (clientMsgId: string) =>
-      a.request({
-        type: 'message.send',
-        roomId,
-        clientMsgId,
-        kind: 'image',
-        content: '',
-        attachmentIds: [up.body.id],
-      });
+    const send = (clientMsgId: string) => sendImage(a, roomId, clientMsgId, [up.body.id]);
     const replies = await Promise.all([send('race-1'), send('race-2'), send('race-3')]);
     expect(replies.filter((r) => r.type === 'message.ack')).toHaveLength(1);
     expect(replies.filter((r) => r.type === 'error').map((r) => r.code)).toEqual([
@@ -302,23 +272,9 @@ describe('image messages', () => {
     // A clientMsgId already used for a text message: history refuses, the image stays free.
     await a.request({ type: 'message.send', roomId, clientMsgId: 'taken-key', content: 'text first' });
     const fresh = await upload(sys.baseUrl, alice, roomId, photo);
-    const conflict = await a.request({
-      type: 'message.send',
-      roomId,
-      clientMsgId: 'taken-key',
-      kind: 'image',
-      content: '',
-      attachmentIds: [fresh.body.id],
-    });
+    const conflict = await sendImage(a, roomId, 'taken-key', [fresh.body.id]);
     expect(conflict).toMatchObject({ type: 'error', code: 'history.idempotency_conflict' });
-    const later = await a.request({
-      type: 'message.send',
-      roomId,
-      clientMsgId: 'fresh-ok',
-      kind: 'image',
-      content: '',
-      attachmentIds: [fresh.body.id],
-    });
+    const later = await sendImage(a, roomId, 'fresh-ok', [fresh.body.id]);
     expect(later).toMatchObject({ type: 'message.ack', duplicate: false });
   });
 
@@ -347,14 +303,7 @@ describe('image messages', () => {
     });
     expect(set.status).toBe(200);
     const before = await upload(sys.baseUrl, alice, hidden, photo);
-    const sent = await a.request({
-      type: 'message.send',
-      roomId: hidden,
-      clientMsgId: 'hidden-before',
-      kind: 'image',
-      content: '',
-      attachmentIds: [before.body.id],
-    });
+    const sent = await sendImage(a, hidden, 'hidden-before', [before.body.id]);
     expect(sent.type).toBe('message.ack');
 
     const link = await api<{ token: string }>(sys.baseUrl, 'POST', `/api/v1/rooms/${hidden}/invite-links`, {
@@ -369,14 +318,7 @@ describe('image messages', () => {
     expect((await download(sys.baseUrl, carol, before.body.id as string)).status).toBe(404);
 
     const after = await upload(sys.baseUrl, alice, hidden, photo);
-    await a.request({
-      type: 'message.send',
-      roomId: hidden,
-      clientMsgId: 'hidden-after',
-      kind: 'image',
-      content: '',
-      attachmentIds: [after.body.id],
-    });
+    await sendImage(a, hidden, 'hidden-after', [after.body.id]);
     expect((await download(sys.baseUrl, carol, after.body.id as string)).status).toBe(200);
     expect((await download(sys.baseUrl, alice, before.body.id as string)).status).toBe(200);
   });
@@ -396,7 +338,11 @@ describe('image messages', () => {
       attachmentIds: [id],
     });
     expect((await download(sys.baseUrl, bob, id)).status).toBe(200);
-    const deleted = await a.request({ type: 'message.delete', roomId, messageId: (ack.message as Msg).id });
+    const deleted = await a.request({
+      type: 'message.delete',
+      roomId,
+      messageId: (ack.message as MessageView).id,
+    });
     expect(deleted).toMatchObject({ type: 'message.ack', message: { attachments: [], content: '' } });
     expect((await download(sys.baseUrl, bob, id)).status).toBe(404);
     expect((await download(sys.baseUrl, alice, id)).status).toBe(404);

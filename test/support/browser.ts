@@ -1,8 +1,12 @@
 import { existsSync } from 'node:fs';
-import { Browser, chromium, Page } from 'playwright-core';
+import { resolve } from 'node:path';
+import { Browser, BrowserContext, chromium, Page } from 'playwright-core';
 import { encodeRgbPng } from './images';
+import { RunningSystem, startSystem } from './system';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+/** The built web client (`npm run build:web`), which the gateway serves in browser tests. */
+export const WEB_DIST = resolve(__dirname, '../../dist/web');
 
 /** Debian's Chromium, headless; never a downloaded browser. `.ci/run` installs it when missing. */
 export async function launchChromium(): Promise<Browser> {
@@ -23,6 +27,30 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-component-update',
     ],
   });
+}
+
+/** The whole system serving the built web client, and a Chromium to open it with. */
+export async function startBrowserSystem(
+  env: Record<string, string> = {},
+): Promise<{ sys: RunningSystem; browser: Browser }> {
+  const sys = await startSystem({ WEB_DIST_DIR: WEB_DIST, ...env });
+  try {
+    return { sys, browser: await launchChromium() };
+  } catch (err) {
+    await sys.stop();
+    throw err;
+  }
+}
+
+/** Close the contexts a test opened, the browser and the system, whatever of them started. */
+export async function stopBrowserSystem(
+  sys: RunningSystem | undefined,
+  browser: Browser | undefined,
+  contexts: BrowserContext[] = [],
+): Promise<void> {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await sys?.stop();
 }
 
 export async function signUp(
