@@ -4,6 +4,7 @@ import { dataSourceOptions, runMigrations } from '@app/common';
 import { createTestDatabase, Isolated } from '../../../../../test/support/infra';
 import { describeHistoryStoreContract } from './history-store.contract';
 import {
+  APPEND_MANY_SQL,
   HISTORY_ENTITIES,
   HISTORY_MIGRATIONS,
   HISTORY_SCHEMA,
@@ -97,6 +98,41 @@ describe('PostgreSQL history schema', () => {
     await expect(
       new PostgresHistoryStore(ds).latestSeq('0190f5c2-7c1a-7000-8000-000000000001'),
     ).resolves.toBe(0);
+  });
+
+  it('plans the group append to probe the retry index per message, even when planned on an empty table', async () => {
+    // A prepared statement keeps its generic plan while the table grows: a plan that hashes
+    // the whole messages table (cheap while it is empty) must not be possible.
+    const runner = ds.createQueryRunner();
+    try {
+      await runner.connect();
+      expect(await runner.query(`SELECT count(*)::int AS n FROM "history"."messages"`)).toEqual([{ n: 0 }]);
+      await runner.query(`PREPARE append_many(jsonb) AS ${APPEND_MANY_SQL}`);
+      await runner.query(`SET plan_cache_mode = force_generic_plan`);
+      const input = JSON.stringify(
+        [1, 2, 3].map((ord) => ({
+          ord,
+          roomId: '0190f5c2-7c1a-7000-8000-0000000000b1',
+          senderId: '0190f5c2-7c1a-7000-8000-0000000000c1',
+          kind: 'text',
+          content: `plan ${ord}`,
+          clientMsgId: `plan-${ord}`,
+        })),
+      );
+      const text = (
+        (await runner.query(`EXPLAIN EXECUTE append_many('${input.replace(/'/g, "''")}')`)) as Array<{
+          'QUERY PLAN': string;
+        }>
+      )
+        .map((r) => r['QUERY PLAN'])
+        .join('\n');
+      expect(text).toMatch(/Index Only Scan using messages_sender_client_msg_key on messages/);
+      expect(text).not.toMatch(/Seq Scan on messages|Hash[^\n]*Join/);
+    } finally {
+      await runner.query(`DEALLOCATE ALL`).catch(() => undefined);
+      await runner.query(`RESET plan_cache_mode`).catch(() => undefined);
+      await runner.release();
+    }
   });
 
   describe('query plans on a filled table (30,000 messages, 10 rooms, 30 days)', () => {

@@ -103,20 +103,27 @@ const APPEND_SQL = `
  * and one WAL flush. Rooms' sequence rows are taken in room-id order (no deadlock between two
  * such statements) and each room's counter moves by its number of messages; within a room the
  * messages keep their arrival order, each 1 µs after the previous one so created_at and the
- * UUIDv7 still rise with seq. Messages already stored (retries) are left out by the NOT EXISTS
- * and answered by the caller from the stored row. Any failure (a retry racing its original on the
- * unique key, a constraint) aborts the whole statement, taking its seqs back; the caller then
- * appends each on its own, so every message gets its own answer.
+ * UUIDv7 still rise with seq. Messages already stored (retries) are left out and answered by
+ * the caller from the stored row. Any failure (a retry racing its original on the unique key, a
+ * constraint) aborts the whole statement, taking its seqs back; the caller then appends each on
+ * its own, so every message gets its own answer.
+ *
+ * The retry check is a scalar subquery on purpose. Written as NOT EXISTS it became an anti join,
+ * and since the planner takes any jsonb_to_recordset for 100 rows, it hashed the whole messages
+ * table whenever that was under ~15,000 rows; the prepared statement kept that plan as the
+ * table grew (until the next autoanalyze), so every append read every message (it was most of
+ * PostgreSQL's CPU in the benchmark). A scalar subquery is never turned into a join: it is one
+ * probe of (sender_id, client_msg_id) per new message, whatever the table's size at planning.
  */
-const APPEND_MANY_SQL = `
+export const APPEND_MANY_SQL = `
   WITH input AS (
     SELECT * FROM jsonb_to_recordset($1::jsonb) AS t(
       ord int, "roomId" uuid, "senderId" uuid, "kind" text, "content" text, "clientMsgId" text,
       "effects" text[], "attachments" jsonb)
   ), fresh AS (
     SELECT i.* FROM input i
-     WHERE NOT EXISTS (SELECT 1 FROM "history"."messages" m
-                        WHERE m."sender_id" = i."senderId" AND m."client_msg_id" = i."clientMsgId")
+     WHERE (SELECT 1 FROM "history"."messages" m
+             WHERE m."sender_id" = i."senderId" AND m."client_msg_id" = i."clientMsgId" LIMIT 1) IS NULL
   ), counts AS (
     SELECT "roomId", count(*) AS n FROM fresh GROUP BY "roomId"
   ), next AS (
