@@ -8,18 +8,28 @@
 // with a publisher confirm (as the history service does) and consumed without acks (as the
 // gateway does). Printed: beam.smp CPU (user + system, /proc) per event at each rate, in a fresh
 // vhost that is deleted afterwards. RabbitMQ is shared with the machine: run it on a quiet one.
+import { parseArgs } from 'node:util';
 import amqp from 'amqplib';
 import { createVhost, deleteVhost, uniqueName } from './lib/infra.mjs';
 import { cpuSeconds, pidsByComm } from './lib/proc.mjs';
 
-const arg = (name, fallback) => {
-  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
-  return hit ? hit.slice(name.length + 3) : fallback;
+const { values: opts } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '500,2000' },
+    seconds: { type: 'string', default: '10' },
+    rooms: { type: 'string', default: '50' },
+    'room-size': { type: 'string', default: '20' },
+  },
+});
+const positive = (name, text) => {
+  const n = Number(text);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${text}"`);
+  return n;
 };
-const RATES = arg('rates', '500,2000').split(',').map(Number);
-const SECONDS = Number(arg('seconds', '10'));
-const ROOMS = Number(arg('rooms', '50'));
-const ROOM_SIZE = Number(arg('room-size', '20'));
+const RATES = opts.rates.split(',').map((r) => positive('rates', r));
+const SECONDS = positive('seconds', opts.seconds);
+const ROOMS = positive('rooms', opts.rooms);
+const ROOM_SIZE = positive('room-size', opts['room-size']);
 
 const [beam] = pidsByComm('beam.smp');
 if (!beam) throw new Error('no beam.smp process: is RabbitMQ running on this machine?');
