@@ -67,11 +67,20 @@ describe('PostgreSQL history schema', () => {
     expect(def('messages_sender_client_msg_key')).toContain('(sender_id, client_msg_id)');
     expect(def('messages_room_created_idx')).toContain('(room_id, created_at, seq)');
     expect(def('messages_search_idx')).toMatch(
-      /USING gin \(room_id, content .*gin_trgm_ops\) WHERE \(deleted_at IS NULL\)/,
+      /USING gin \(room_id, content .*gin_trgm_ops\) WITH \(gin_pending_list_limit='256'\) WHERE \(deleted_at IS NULL\)/,
     );
   });
 
   it('migrates down and up again', async () => {
+    const searchIndexOptions = async () =>
+      (
+        (await ds.query(
+          `SELECT reloptions FROM pg_class WHERE oid = '"history"."messages_search_idx"'::regclass`,
+        )) as Array<{ reloptions: string[] | null }>
+      )[0].reloptions;
+    expect(await searchIndexOptions()).toEqual(['gin_pending_list_limit=256']);
+    await ds.undoLastMigration({ transaction: 'each' });
+    expect(await searchIndexOptions()).toBeNull();
     const hasEffects = async () =>
       (
         (await ds.query(
@@ -94,7 +103,9 @@ describe('PostgreSQL history schema', () => {
       'HistoryInit1732400000000',
       'HistoryChatLog1732500000000',
       'MessageEffects1732600000000',
+      'SearchIndexPendingList1732700000000',
     ]);
+    expect(await searchIndexOptions()).toEqual(['gin_pending_list_limit=256']);
     await expect(
       new PostgresHistoryStore(ds).latestSeq('0190f5c2-7c1a-7000-8000-000000000001'),
     ).resolves.toBe(0);

@@ -9,6 +9,7 @@ import { RoomSequenceEntity } from '../entities/room-sequence.entity';
 import { HistoryInit1732400000000 } from '../../migrations/1732400000000-HistoryInit';
 import { HistoryChatLog1732500000000 } from '../../migrations/1732500000000-HistoryChatLog';
 import { MessageEffects1732600000000 } from '../../migrations/1732600000000-MessageEffects';
+import { SearchIndexPendingList1732700000000 } from '../../migrations/1732700000000-SearchIndexPendingList';
 import {
   AppendInput,
   AppendResult,
@@ -61,6 +62,7 @@ export const HISTORY_MIGRATIONS = [
   HistoryInit1732400000000,
   HistoryChatLog1732500000000,
   MessageEffects1732600000000,
+  SearchIndexPendingList1732700000000,
 ];
 
 const CLIENT_KEY_CONSTRAINT = 'messages_sender_client_msg_key';
