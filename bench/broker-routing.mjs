@@ -12,6 +12,7 @@ import { parseArgs } from 'node:util';
 import amqp from 'amqplib';
 import { createVhost, deleteVhost, uniqueName } from './lib/infra.mjs';
 import { cpuSeconds, pidsByComm } from './lib/proc.mjs';
+import { positiveNumber } from './lib/args.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -21,15 +22,10 @@ const { values: opts } = parseArgs({
     'room-size': { type: 'string', default: '20' },
   },
 });
-const positive = (name, text) => {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${text}"`);
-  return n;
-};
-const RATES = opts.rates.split(',').map((r) => positive('rates', r));
-const SECONDS = positive('seconds', opts.seconds);
-const ROOMS = positive('rooms', opts.rooms);
-const ROOM_SIZE = positive('room-size', opts['room-size']);
+const RATES = opts.rates.split(',').map((r) => positiveNumber('rates', r));
+const SECONDS = positiveNumber('seconds', opts.seconds);
+const ROOMS = positiveNumber('rooms', opts.rooms);
+const ROOM_SIZE = positiveNumber('room-size', opts['room-size']);
 
 const [beam] = pidsByComm('beam.smp');
 if (!beam) throw new Error('no beam.smp process: is RabbitMQ running on this machine?');

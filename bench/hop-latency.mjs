@@ -14,6 +14,8 @@
 // and the wake-ups between processes.
 import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
+import { positiveNumber } from './lib/args.mjs';
+import { Histogram } from './lib/histogram.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -23,15 +25,10 @@ const { values: opts } = parseArgs({
     metrics: { type: 'string', default: '3000,3002,3003' },
   },
 });
-const positive = (name, text) => {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${text}"`);
-  return n;
-};
 const BASE = opts.url.replace(/\/$/, '');
-const MESSAGES = positive('messages', opts.messages);
-const GAP_MS = positive('gap-ms', opts['gap-ms']);
-const METRIC_PORTS = opts.metrics.split(',').map((p) => positive('metrics', p));
+const MESSAGES = positiveNumber('messages', opts.messages);
+const GAP_MS = positiveNumber('gap-ms', opts['gap-ms']);
+const METRIC_PORTS = opts.metrics.split(',').map((p) => positiveNumber('metrics', p));
 const host = new URL(BASE).hostname;
 
 async function call(method, path, token, body) {
@@ -77,11 +74,6 @@ const scrape = () =>
     }),
   );
 
-const percentile = (values, p) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
-};
-
 const tag = Math.random().toString(36).slice(2, 8);
 const register = async (who) => {
   const r = await call('POST', '/auth/register', null, {
@@ -98,18 +90,18 @@ await call('POST', `/rooms/${room.id}/join`, listener.token, { inviteToken: link
 const [out, inn] = [await connect(sender.token), await connect(listener.token)];
 
 const sentAt = new Map();
-const acks = [];
-const deliveries = [];
+const acks = new Histogram();
+const deliveries = new Histogram();
 const errors = [];
 out.on('message', (data) => {
   const frame = JSON.parse(String(data));
-  if (frame.type === 'message.ack') acks.push(performance.now() - sentAt.get(frame.id));
+  if (frame.type === 'message.ack') acks.record(performance.now() - sentAt.get(frame.id));
   if (frame.type === 'error') errors.push(frame.code);
 });
 inn.on('message', (data) => {
   const frame = JSON.parse(String(data));
   if (frame.type === 'message.created' && sentAt.has(frame.message.clientMsgId))
-    deliveries.push(performance.now() - sentAt.get(frame.message.clientMsgId));
+    deliveries.record(performance.now() - sentAt.get(frame.message.clientMsgId));
 });
 
 const before = await scrape();
@@ -128,14 +120,12 @@ inn.close();
 
 const ms = (v) => `${v.toFixed(2)} ms`;
 console.log(
-  `${MESSAGES} messages, ${GAP_MS} ms apart: ${acks.length} acked, ${deliveries.length} delivered` +
+  `${MESSAGES} messages, ${GAP_MS} ms apart: ${acks.n} acked, ${deliveries.n} delivered` +
     (errors.length ? `, errors ${[...new Set(errors)].join(', ')}` : ''),
 );
-if (acks.length && deliveries.length) {
-  console.log(`  send -> ack       p50 ${ms(percentile(acks, 0.5))}  p90 ${ms(percentile(acks, 0.9))}`);
-  console.log(
-    `  send -> delivery  p50 ${ms(percentile(deliveries, 0.5))}  p90 ${ms(percentile(deliveries, 0.9))}`,
-  );
+if (acks.n && deliveries.n) {
+  console.log(`  send -> ack       p50 ${ms(acks.quantile(0.5))}  p90 ${ms(acks.quantile(0.9))}`);
+  console.log(`  send -> delivery  p50 ${ms(deliveries.quantile(0.5))}  p90 ${ms(deliveries.quantile(0.9))}`);
 }
 console.log('service-side means during the run (port: histogram, count, mean):');
 METRIC_PORTS.forEach((port, i) => {

@@ -14,6 +14,8 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { positiveNumber } from '../lib/args.mjs';
+import { Histogram } from '../lib/histogram.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -22,14 +24,9 @@ const { values: opts } = parseArgs({
     prefill: { type: 'string', default: '200000' },
   },
 });
-const positive = (name, text) => {
-  const n = Number(text);
-  if (!Number.isFinite(n) || n <= 0) throw new Error(`--${name} must be a positive number, got "${text}"`);
-  return n;
-};
-const SECONDS = positive('seconds', opts.seconds);
-const RATE = positive('rate', opts.rate);
-const PREFILL = positive('prefill', opts.prefill);
+const SECONDS = positiveNumber('seconds', opts.seconds);
+const RATE = positiveNumber('rate', opts.rate);
+const PREFILL = positiveNumber('prefill', opts.prefill);
 const SETTINGS = [
   'fastupdate = on',
   'fastupdate = off',
@@ -61,7 +58,6 @@ const cpuMs = (pid) => {
   const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
 };
-const at = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))];
 
 try {
   await db.connect();
@@ -84,7 +80,8 @@ try {
       `CREATE INDEX messages_search_idx ON messages USING gin (room_id, content gin_trgm_ops) WITH (${setting})`,
     );
     await db.query('VACUUM ANALYZE messages');
-    const latencies = [];
+    const latencies = new Histogram();
+    let stalls = 0;
     const cpuBefore = cpuMs(pid);
     const started = performance.now();
     for (let i = 0; performance.now() - started < SECONDS * 1000; i++) {
@@ -94,15 +91,17 @@ try {
         text: 'INSERT INTO messages (room_id, content) VALUES ($1, $2)',
         values: [rooms[i % rooms.length], chatLine()],
       });
-      latencies.push(performance.now() - t);
+      const took = performance.now() - t;
+      latencies.record(took);
+      if (took > 20) stalls++;
       const wait = started + ((i + 1) * 1000) / RATE - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
-    const cpuPerInsertUs = ((cpuMs(pid) - cpuBefore) * 1000) / latencies.length;
-    latencies.sort((a, b) => a - b);
+    const cpuPerInsertUs = ((cpuMs(pid) - cpuBefore) * 1000) / latencies.n;
+    const { p50, p99, p999, max } = latencies.summary();
     const ms = (v) => v.toFixed(2);
     console.log(
-      `${setting.padEnd(48)} p50 ${ms(at(latencies, 0.5))}  p99 ${ms(at(latencies, 0.99))}  p999 ${ms(at(latencies, 0.999))}  max ${ms(latencies.at(-1))} ms;  > 20 ms: ${latencies.filter((v) => v > 20).length} of ${latencies.length};  backend CPU ${cpuPerInsertUs.toFixed(0)} µs/insert`,
+      `${setting.padEnd(48)} p50 ${ms(p50)}  p99 ${ms(p99)}  p999 ${ms(p999)}  max ${ms(max)} ms;  > 20 ms: ${stalls} of ${latencies.n};  backend CPU ${cpuPerInsertUs.toFixed(0)} µs/insert`,
     );
   }
 } finally {
