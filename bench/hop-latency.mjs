@@ -16,6 +16,7 @@ import { parseArgs } from 'node:util';
 import WebSocket from 'ws';
 import { positiveNumber } from './lib/args.mjs';
 import { Histogram } from './lib/histogram.mjs';
+import { call, registerUsers } from './lib/setup.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -30,20 +31,6 @@ const MESSAGES = positiveNumber('messages', opts.messages);
 const GAP_MS = positiveNumber('gap-ms', opts['gap-ms']);
 const METRIC_PORTS = opts.metrics.split(',').map((p) => positiveNumber('metrics', p));
 const host = new URL(BASE).hostname;
-
-async function call(method, path, token, body) {
-  const res = await fetch(`${BASE}/api/v1${path}`, {
-    method,
-    headers: {
-      'content-type': 'application/json',
-      ...(token ? { authorization: `Bearer ${token}` } : {}),
-    },
-    body: body ? JSON.stringify(body) : undefined,
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${method} ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
-  return JSON.parse(text);
-}
 
 function connect(token) {
   return new Promise((resolve, reject) => {
@@ -75,18 +62,10 @@ const scrape = () =>
   );
 
 const tag = Math.random().toString(36).slice(2, 8);
-const register = async (who) => {
-  const r = await call('POST', '/auth/register', null, {
-    username: `hop_${tag}_${who}`,
-    password: `hop-latency-${tag}`,
-  });
-  return { id: r.user.id, token: r.accessToken };
-};
-const sender = await register('a');
-const listener = await register('b');
-const room = await call('POST', '/rooms', sender.token, { name: `hop latency ${tag}` });
-const link = await call('POST', `/rooms/${room.id}/invite-links`, sender.token, {});
-await call('POST', `/rooms/${room.id}/join`, listener.token, { inviteToken: link.token });
+const [sender, listener] = await registerUsers(BASE, 2, `hop${tag}`);
+const room = await call(BASE, 'POST', '/rooms', sender.token, { name: `hop latency ${tag}` });
+const link = await call(BASE, 'POST', `/rooms/${room.id}/invite-links`, sender.token, {});
+await call(BASE, 'POST', `/rooms/${room.id}/join`, listener.token, { inviteToken: link.token });
 const [out, inn] = [await connect(sender.token), await connect(listener.token)];
 
 const sentAt = new Map();

@@ -12,7 +12,8 @@ async function pool(items, concurrency, fn) {
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
 }
 
-async function call(base, method, path, token, body, { allow404 = false } = {}) {
+/** One public API call as a client makes it; 5xx and 429 are retried twice. */
+export async function call(base, method, path, token, body, { allow404 = false } = {}) {
   for (let attempt = 1; ; attempt++) {
     const res = await fetch(`${base}/api/v1${path}`, {
       method,
