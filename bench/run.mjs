@@ -21,6 +21,8 @@
 //   --w1-rates=1,2,5 --w2-rates=0.5,1   the ladders of r (messages per second per user)
 //   --app-root=DIR          run the services built in DIR/dist instead of this checkout's dist
 //                           (e.g. a `git archive` of a commit, while the working tree is mid-edit)
+//   --service-env=K=V,K=V   extra settings for Happy Chat's services, over the bench's own
+//                           (an A/B of one setting; files the results as -custom)
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -68,6 +70,7 @@ const { values: opts } = parseArgs({
     'drain-s': { type: 'string' },
     'hold-s': { type: 'string' },
     'app-root': { type: 'string' },
+    'service-env': { type: 'string' },
     retries: { type: 'string' },
     'w1-rates': { type: 'string' },
     'w2-rates': { type: 'string' },
@@ -124,6 +127,7 @@ const SCALE_OPTIONS = [
   'deadline-s',
   'systems',
   'workloads',
+  'service-env',
 ];
 const FILED_AS = SCALE_OPTIONS.some(
   (o) =>
@@ -146,12 +150,27 @@ if (opts['w1-rates']) C.ladders.W1 = opts['w1-rates'].split(',').map(Number);
 if (opts['w2-rates']) C.ladders.W2 = opts['w2-rates'].split(',').map(Number);
 if (opts['deadline-s']) C.deadlineMs = Number(opts['deadline-s']) * 1000;
 const APP_ROOT = path.resolve(opts['app-root'] ?? ROOT);
+const SERVICE_ENV = parseServiceEnv(opts['service-env']);
 const SIZES = { W1: 20, W2: 100, W3: 20 };
 const P99_GOAL_MS = 100;
 const SYSTEMS = opts.systems.split(',').filter(Boolean);
 const WORKLOADS = opts.workloads.split(',').filter(Boolean);
 for (const s of SYSTEMS)
   if (!['ws', 'socketio', 'happychat'].includes(s)) throw new Error(`unknown system ${s}`);
+
+/** `K=V,K=V` → an env object; a setting without a name or an `=` stops the run before it starts. */
+function parseServiceEnv(text) {
+  const env = {};
+  for (const pair of (text ?? '').split(',').filter(Boolean)) {
+    const at = pair.indexOf('=');
+    if (at < 1) {
+      console.error(`--service-env: "${pair}" is not NAME=value`);
+      process.exit(2);
+    }
+    env[pair.slice(0, at)] = pair.slice(at + 1);
+  }
+  return env;
+}
 
 function buildInfo() {
   const git = (...a) => {
@@ -380,6 +399,7 @@ async function startHappyChat() {
       MONGO_URL: '',
       SHUTDOWN_TIMEOUT_MS: '3000',
       NODE_ENV: 'production',
+      ...SERVICE_ENV,
     },
   };
   for (const s of ['auth', 'room', 'history', 'gateway']) hc.ports[s] = await freePort();
