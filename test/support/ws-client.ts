@@ -22,9 +22,14 @@ export class TestSocket {
   }
 
   /** Resolves after `hello`; rejects with the HTTP status when the upgrade is refused. */
-  static async connect(url: string, token: string | null, protocols?: string[]): Promise<TestSocket> {
+  static async connect(
+    url: string,
+    token: string | null,
+    protocols?: string[],
+    options?: WebSocket.ClientOptions,
+  ): Promise<TestSocket> {
     const offered = protocols ?? [WS_PROTOCOL, ...(token ? [`${WS_TOKEN_PROTOCOL_PREFIX}${token}`] : [])];
-    const ws = new WebSocket(url, offered);
+    const ws = new WebSocket(url, offered, options);
     const client = new TestSocket(ws);
     await new Promise<void>((resolve, reject) => {
       ws.once('unexpected-response', (_req, res) => {

@@ -19,6 +19,7 @@ import { GatewayConfig } from '../gateway.config';
 import { ClientConnection } from './client-connection';
 import { DeliveryService } from './delivery.service';
 import { FrameDispatcher } from './frame-dispatcher';
+import { HeartbeatWheel } from './heartbeat-wheel';
 import { PresenceReporter } from './presence-reporter.service';
 
 /**
@@ -32,6 +33,8 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
   private readonly logger = new Logger('Realtime');
   private wss?: WebSocketServer;
   private heartbeat?: NodeJS.Timeout;
+  /** Every socket is checked once per heartbeat interval, a fiftieth of them at a time. */
+  private readonly heartbeats = new HeartbeatWheel<ClientConnection>(50);
   private accepting = true;
   private readonly allowedOrigins: Set<string>;
   private readonly connections;
@@ -73,7 +76,10 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       }
     });
     const interval = this.config.WS_HEARTBEAT_INTERVAL_MS;
-    this.heartbeat = setInterval(() => this.checkHeartbeats(interval), interval);
+    this.heartbeat = setInterval(
+      () => this.checkHeartbeats(interval),
+      interval / this.heartbeats.sliceCount,
+    );
     this.heartbeat.unref();
   }
 
@@ -157,6 +163,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     ws.on('pong', () => (conn.lastSeenAt = Date.now()));
     ws.on('error', (err) => this.logger.debug(`socket ${conn.id}: ${err.message}`));
     ws.on('close', (code) => {
+      this.heartbeats.delete(conn);
       this.closes.inc({ code: String(code) });
       this.connections.dec();
       if (directory.removeConnection(conn))
@@ -166,6 +173,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       this.presence.userChanged(conn.userId);
     });
     directory.addConnection(conn);
+    this.heartbeats.add(conn);
     this.connections.inc();
     // Revoked between the upgrade check and now.
     if (this.revocation.isRevoked(claims.sid)) {
@@ -191,13 +199,18 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     });
   }
 
+  /**
+   * One slice of the sockets. A socket heard from within the last interval (a frame or a pong) is
+   * alive and needs no ping; clients that ping as the protocol asks are never pinged back.
+   */
   private checkHeartbeats(interval: number): void {
     const now = Date.now();
-    for (const conn of this.delivery.directory.allConnections()) {
-      if (now - conn.lastSeenAt > 2 * interval) {
+    for (const conn of this.heartbeats.turn()) {
+      const silentFor = now - conn.lastSeenAt;
+      if (silentFor > 2 * interval) {
         conn.close(WsCloseCodes.HEARTBEAT_TIMEOUT, 'heartbeat timeout');
         setTimeout(() => conn.terminate(), 1000).unref();
-      } else {
+      } else if (silentFor >= interval) {
         conn.ping();
       }
     }
