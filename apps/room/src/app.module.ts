@@ -3,16 +3,10 @@ import { Queues } from '@app/contracts';
 import { DatabaseModule, ObservabilityModule } from '@app/common';
 import { MessagingModule } from '@app/messaging';
 import { MessagesModule } from './messages/messages.module';
-import { MembershipBot1765000000100 } from './migrations/1765000000100-MembershipBot';
-import { ReportsSiteWide1765000000300 } from './migrations/1765000000300-ReportsSiteWide';
-import { ReportEvidenceInviteLinksIndex1765000000400 } from './migrations/1765000000400-ReportEvidenceInviteLinksIndex';
+import { ROOM_MIGRATIONS } from './migrations';
 import { IntegrationsModule } from './integrations/integrations.module';
 import { AttachmentsModule } from './attachments/attachments.module';
 import { AttachmentEntity } from './attachments/entities/attachment.entity';
-import { Attachments1732700000500 } from './migrations/1732700000500-Attachments';
-import { Init1732380000000 } from './migrations/1732380000000-Init';
-import { RoomsInFull1732600000000 } from './migrations/1732600000000-RoomsInFull';
-import { HistoryVisibility1732700000000 } from './migrations/1732700000000-HistoryVisibility';
 import { AuditEntryEntity } from './audit/entities/audit-entry.entity';
 import { BlockEntity } from './friends/entities/block.entity';
 import { FriendshipEntity } from './friends/entities/friendship.entity';
@@ -25,9 +19,6 @@ import { InviteEntity } from './rooms/entities/invite.entity';
 import { RoomImageEntity } from './rooms/entities/room-image.entity';
 import { TopicProposalEntity } from './topics/entities/topic-proposal.entity';
 import { TopicsModule } from './topics/topics.module';
-import { ReadPositions1732500000000 } from './migrations/1732500000000-ReadPositions';
-import { Presence1732500000100 } from './migrations/1732500000100-Presence';
-import { PushSubscriptions1732700000300 } from './migrations/1732700000300-PushSubscriptions';
 import { PresenceModule } from './presence/presence.module';
 import { ReadPositionEntity } from './reads/entities/read-position.entity';
 import { ReadsModule } from './reads/reads.module';
@@ -70,18 +61,7 @@ export class RoomAppModule {
           url: config.DATABASE_URL,
           schema: 'room',
           entities: [RoomEntity, MembershipEntity, ReadPositionEntity, ...ROOMS_IN_FULL_ENTITIES],
-          migrations: [
-            Init1732380000000,
-            ReadPositions1732500000000,
-            Presence1732500000100,
-            RoomsInFull1732600000000,
-            HistoryVisibility1732700000000,
-            PushSubscriptions1732700000300,
-            Attachments1732700000500,
-            MembershipBot1765000000100,
-            ReportsSiteWide1765000000300,
-            ReportEvidenceInviteLinksIndex1765000000400,
-          ],
+          migrations: ROOM_MIGRATIONS,
         }),
         RoomsModule,
         ModerationModule,

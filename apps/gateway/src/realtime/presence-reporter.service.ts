@@ -6,16 +6,24 @@ import { DeliveryService } from './delivery.service';
 
 type Status = 'online' | 'away';
 
+/** Every how many report intervals everyone here is reported; the others only renew the lease. */
+const FULL_REPORT_EVERY = 3;
+
 /**
- * Tells the presence tracker who is connected here: a change as it happens, and everything
- * every interval with a time-to-live of three intervals, so if this gateway dies its users go
- * offline on their own. Online if any of a user's sockets here is active, away if all are away.
+ * Tells the presence tracker who is connected here: a change as it happens; every interval a
+ * report that renews this gateway's lease for three intervals, so if this gateway dies its users
+ * go offline on their own; and every third interval, or after a report was lost, everyone here
+ * (full), which repairs whatever a lost change would have said. Online if any of a user's sockets
+ * here is active, away if all are away.
  */
 @Injectable()
 export class PresenceReporter implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger('PresenceReporter');
   private readonly reported = new Map<string, Status>();
   private timer?: NodeJS.Timeout;
+  private ticks = 0;
+  /** A report was not sent: the next tick sends everything. */
+  private repairDue = false;
 
   constructor(
     private readonly config: GatewayConfig,
@@ -24,7 +32,7 @@ export class PresenceReporter implements OnApplicationBootstrap, BeforeApplicati
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.reportAll(), this.config.PRESENCE_REPORT_INTERVAL_MS);
+    this.timer = setInterval(() => void this.tick(), this.config.PRESENCE_REPORT_INTERVAL_MS);
     this.timer.unref();
   }
 
@@ -48,7 +56,14 @@ export class PresenceReporter implements OnApplicationBootstrap, BeforeApplicati
     }
   }
 
+  private async tick(): Promise<void> {
+    const full = this.repairDue || this.ticks++ % FULL_REPORT_EVERY === 0;
+    if (full) await this.reportAll();
+    else await this.send(false, [], []);
+  }
+
   private async reportAll(): Promise<void> {
+    this.repairDue = false;
     const users: PresenceEntry[] = [];
     for (const userId of this.delivery.directory.users()) {
       const status = this.statusOf(userId);
@@ -79,7 +94,7 @@ export class PresenceReporter implements OnApplicationBootstrap, BeforeApplicati
     try {
       await this.amqp.publish(Exchanges.PRESENCE, '', report, { type: report.type, persistent: false });
     } catch (err) {
-      // The next full report repairs whatever this one would have said.
+      this.repairDue = true;
       this.logger.debug(`presence report not sent: ${(err as Error).message}`);
     }
   }

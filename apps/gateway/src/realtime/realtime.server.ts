@@ -76,10 +76,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       }
     });
     const interval = this.config.WS_HEARTBEAT_INTERVAL_MS;
-    this.heartbeat = setInterval(
-      () => this.checkHeartbeats(interval),
-      interval / this.heartbeats.sliceCount,
-    );
+    this.heartbeat = setInterval(() => this.checkHeartbeats(interval), interval / this.heartbeats.sliceCount);
     this.heartbeat.unref();
   }
 

@@ -63,7 +63,8 @@ export class PushRepository {
         WHERE m."room_id" = $1 AND m."user_id" <> $2
           AND NOT EXISTS (
             SELECT 1 FROM "room"."presence_sessions" p
-             WHERE p."user_id" = m."user_id" AND p."expires_at" > now()
+              JOIN "room"."presence_gateways" g ON g."gateway_id" = p."gateway_id"
+             WHERE p."user_id" = m."user_id" AND g."expires_at" > now()
           )`,
       [roomId, senderId],
     )) as Array<{ endpoint: string; p256dh: string; auth: string; user_id: string }>;

@@ -37,9 +37,16 @@ describe('GatewayPresenceReport', () => {
 
   it('refuses a bad entry and says which one and why', () => {
     const id = randomUUID();
-    expect(reasonFor(report({ users: [{ userId: id, status: 'online' }, { userId: 'x', status: 'online' }] }))).toMatch(
-      'users[1]: userId must be a UUID',
-    );
+    expect(
+      reasonFor(
+        report({
+          users: [
+            { userId: id, status: 'online' },
+            { userId: 'x', status: 'online' },
+          ],
+        }),
+      ),
+    ).toMatch('users[1]: userId must be a UUID');
     expect(reasonFor(report({ users: [{ userId: id, status: 'offline' }] }))).toMatch(
       "users[0]: status must be 'online' or 'away'",
     );
@@ -57,7 +64,9 @@ describe('GatewayPresenceReport', () => {
     expect(reasonFor(report({ gone: [randomUUID(), 42] }))).toMatch('gone[1] must be a UUID');
     expect(reasonFor(report({ gone: 'all' }))).toMatch('gone must be an array');
     const many = new Array(PRESENCE_REPORT_MAX_USERS + 1).fill(randomUUID());
-    expect(reasonFor(report({ gone: many }))).toMatch(`gone must contain no more than ${PRESENCE_REPORT_MAX_USERS}`);
+    expect(reasonFor(report({ gone: many }))).toMatch(
+      `gone must contain no more than ${PRESENCE_REPORT_MAX_USERS}`,
+    );
     const entries = new Array(PRESENCE_REPORT_MAX_USERS + 1).fill({ userId: randomUUID(), status: 'online' });
     expect(reasonFor(report({ users: entries }))).toMatch(`users must contain no more than`);
   });

@@ -1,4 +1,14 @@
-import { Equals, IsBoolean, IsInt, isUUID, IsString, Length, Max, Min, registerDecorator } from 'class-validator';
+import {
+  Equals,
+  IsBoolean,
+  IsInt,
+  isUUID,
+  IsString,
+  Length,
+  Max,
+  Min,
+  registerDecorator,
+} from 'class-validator';
 import type { EventBase } from '../event-base';
 import { IsId } from '../ids';
 
@@ -110,10 +120,10 @@ function CheckedBy(name: string, fault: (value: unknown) => string | undefined):
 
 /**
  * What a gateway tells the presence tracker (exchange `happychat.presence`): who is connected
- * to it. `full` reports replace everything known about that gateway and arrive every few
- * seconds; the rest are changes (`gone` lists users whose last socket there closed). Entries
- * expire after `ttlMs` unless reported again, so a crashed gateway's users go offline by
- * themselves.
+ * to it. `full` reports replace everything known about that gateway; the rest are changes
+ * (`gone` lists users whose last socket there closed), possibly none. Every report renews the
+ * gateway's lease for `ttlMs`; when a lease runs out, that gateway's users go offline by
+ * themselves (it crashed). Gateways report every interval and in full every third.
  */
 export class GatewayPresenceReport {
   static readonly TYPE = 'gateway.presence.reported';
