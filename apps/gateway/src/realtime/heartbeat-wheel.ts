@@ -1,22 +1,37 @@
 /**
  * Members split into a fixed number of slices, handed out round robin; each `turn()` returns the
  * next slice, so walking every member once takes `sliceCount` turns. The gateway checks one slice
- * per tick instead of every socket at once: 10,000 pings in one turn of the event loop held every
- * message behind them for hundreds of milliseconds.
+ * at a time instead of every socket at once: 10,000 pings in one turn of the event loop held
+ * every message behind them for hundreds of milliseconds.
  */
 export class HeartbeatWheel<T> {
   private readonly slices: Set<T>[];
   private readonly sliceOf = new Map<T, Set<T>>();
   private placed = 0;
-  private due = 0;
+  private next = 0;
+  private nextAt: number;
+  private readonly sliceMs: number;
 
-  constructor(readonly sliceCount: number) {
+  /** One revolution (every member once) per `periodMs`, the first slice due at `startAt`. */
+  constructor(
+    readonly sliceCount: number,
+    periodMs: number,
+    startAt = Date.now(),
+  ) {
     if (!Number.isInteger(sliceCount) || sliceCount < 1) throw new RangeError('sliceCount must be ≥ 1');
+    if (!(periodMs > 0)) throw new RangeError('periodMs must be > 0');
     this.slices = Array.from({ length: sliceCount }, () => new Set<T>());
+    this.sliceMs = periodMs / sliceCount;
+    this.nextAt = startAt;
   }
 
   get size(): number {
     return this.sliceOf.size;
+  }
+
+  /** How often `due()` should be called. */
+  get tickMs(): number {
+    return this.sliceMs;
   }
 
   add(member: T): void {
@@ -33,8 +48,37 @@ export class HeartbeatWheel<T> {
 
   /** The members of the slice whose turn it is, copied: the caller may add or delete while it walks them. */
   turn(): T[] {
-    const slice = this.slices[this.due];
-    this.due = (this.due + 1) % this.sliceCount;
+    const slice = this.slices[this.next];
+    this.next = (this.next + 1) % this.sliceCount;
     return [...slice];
   }
+
+  /**
+   * The members of every slice that has come due by `now`. A caller that runs late (a busy event
+   * loop delays timers) catches up, so a revolution still takes one period instead of stretching
+   * by every tick's delay; one more than a revolution behind, it starts afresh from `now`.
+   */
+  due(now: number): T[] {
+    const out: T[] = [];
+    for (let n = 0; this.nextAt <= now && n < this.sliceCount; n++) {
+      out.push(...this.turn());
+      this.nextAt += this.sliceMs;
+    }
+    if (this.nextAt <= now) this.nextAt = now + this.sliceMs;
+    return out;
+  }
+}
+
+export type HeartbeatVerdict = 'alive' | 'ping' | 'dead';
+
+/**
+ * What a check makes of a socket silent (no frame, no pong) for `silentForMs`. It is pinged after
+ * half an interval of silence, so one check always pings it before it has been silent for two,
+ * even when checks run up to half an interval late; it is dead after more than two. A client
+ * that pings as the protocol asks is pinged only when its own ping came more than half an
+ * interval before its check.
+ */
+export function heartbeatVerdict(silentForMs: number, intervalMs: number): HeartbeatVerdict {
+  if (silentForMs > 2 * intervalMs) return 'dead';
+  return silentForMs >= intervalMs / 2 ? 'ping' : 'alive';
 }

@@ -19,7 +19,7 @@ import { GatewayConfig } from '../gateway.config';
 import { ClientConnection } from './client-connection';
 import { DeliveryService } from './delivery.service';
 import { FrameDispatcher } from './frame-dispatcher';
-import { HeartbeatWheel } from './heartbeat-wheel';
+import { HeartbeatWheel, heartbeatVerdict } from './heartbeat-wheel';
 import { PresenceReporter } from './presence-reporter.service';
 
 /**
@@ -34,7 +34,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
   private wss?: WebSocketServer;
   private heartbeat?: NodeJS.Timeout;
   /** Every socket is checked once per heartbeat interval, a fiftieth of them at a time. */
-  private readonly heartbeats = new HeartbeatWheel<ClientConnection>(50);
+  private readonly heartbeats: HeartbeatWheel<ClientConnection>;
   private accepting = true;
   private readonly allowedOrigins: Set<string>;
   private readonly connections;
@@ -54,6 +54,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
         .map((s) => s.trim())
         .filter(Boolean),
     );
+    this.heartbeats = new HeartbeatWheel(50, config.WS_HEARTBEAT_INTERVAL_MS);
     this.connections = metrics.gauge('happychat_gateway_connections', 'Open WebSocket connections');
     this.closes = metrics.counter('happychat_gateway_closes_total', 'WebSocket closes by code', ['code']);
   }
@@ -76,7 +77,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       }
     });
     const interval = this.config.WS_HEARTBEAT_INTERVAL_MS;
-    this.heartbeat = setInterval(() => this.checkHeartbeats(interval), interval / this.heartbeats.sliceCount);
+    this.heartbeat = setInterval(() => this.checkHeartbeats(interval), this.heartbeats.tickMs);
     this.heartbeat.unref();
   }
 
@@ -196,18 +197,15 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     });
   }
 
-  /**
-   * One slice of the sockets. A socket heard from within the last interval (a frame or a pong) is
-   * alive and needs no ping; clients that ping as the protocol asks are never pinged back.
-   */
+  /** The sockets whose check has come: ping the quiet ones, close the dead ones. */
   private checkHeartbeats(interval: number): void {
     const now = Date.now();
-    for (const conn of this.heartbeats.turn()) {
-      const silentFor = now - conn.lastSeenAt;
-      if (silentFor > 2 * interval) {
+    for (const conn of this.heartbeats.due(now)) {
+      const verdict = heartbeatVerdict(now - conn.lastSeenAt, interval);
+      if (verdict === 'dead') {
         conn.close(WsCloseCodes.HEARTBEAT_TIMEOUT, 'heartbeat timeout');
         setTimeout(() => conn.terminate(), 1000).unref();
-      } else if (silentFor >= interval) {
+      } else if (verdict === 'ping') {
         conn.ping();
       }
     }
