@@ -10,6 +10,7 @@ describe('PresenceReporter', () => {
   let sent: GatewayPresenceReport[];
   let failNext: boolean;
   let reporter: PresenceReporter;
+  let connections: Map<string, Array<{ away: boolean }>>;
 
   beforeEach(() => {
     jest.useFakeTimers();
@@ -24,7 +25,7 @@ describe('PresenceReporter', () => {
         sent.push(report);
       }),
     } as unknown as AmqpConnection;
-    const connections = new Map([
+    connections = new Map([
       ['u1', [{ away: false }]],
       ['u2', [{ away: true }]],
     ]);
@@ -81,5 +82,37 @@ describe('PresenceReporter', () => {
     expect(repair).toMatchObject({ full: true, users: everyone });
     const [next] = await tick();
     expect(next.full).toBe(false);
+  });
+
+  it('changes within a few milliseconds go out as one report, as they stand when it leaves', async () => {
+    connections.set('u3', [{ away: false }]);
+    reporter.userChanged('u3');
+    connections.set('u4', [{ away: false }]);
+    reporter.userChanged('u4');
+    connections.set('u1', [{ away: true }]);
+    reporter.userChanged('u1');
+    // Came and went before the report left: nothing to say about u5.
+    connections.set('u5', [{ away: false }]);
+    reporter.userChanged('u5');
+    connections.delete('u5');
+    reporter.userChanged('u5');
+    expect(sent).toEqual([]);
+    await jest.advanceTimersByTimeAsync(25);
+    expect(sent.splice(0)).toEqual([
+      expect.objectContaining({
+        full: false,
+        users: [
+          { userId: 'u3', status: 'online' },
+          { userId: 'u4', status: 'online' },
+          { userId: 'u1', status: 'away' },
+        ],
+        gone: [],
+      }),
+    ]);
+    connections.delete('u3');
+    reporter.userChanged('u3');
+    reporter.userChanged('u4');
+    await jest.advanceTimersByTimeAsync(25);
+    expect(sent.splice(0)).toEqual([expect.objectContaining({ users: [], gone: ['u3'] })]);
   });
 });

@@ -8,6 +8,8 @@ type Status = 'online' | 'away';
 
 /** Every how many report intervals everyone here is reported; the others only renew the lease. */
 const FULL_REPORT_EVERY = 3;
+/** Changes within this window go out as one report: a reconnect storm is a few reports, not thousands. */
+const CHANGE_BATCH_MS = 20;
 
 /**
  * Tells the presence tracker who is connected here: a change as it happens; every interval a
@@ -22,6 +24,8 @@ export class PresenceReporter implements OnApplicationBootstrap, BeforeApplicati
   private readonly reported = new Map<string, Status>();
   private timer?: NodeJS.Timeout;
   private ticks = 0;
+  private readonly pending = new Set<string>();
+  private flushTimer?: NodeJS.Timeout;
   /** A report was not sent: the next tick sends everything. */
   private repairDue = false;
 
@@ -39,21 +43,36 @@ export class PresenceReporter implements OnApplicationBootstrap, BeforeApplicati
   /** On the way out, everyone here goes offline at once instead of after the time-to-live. */
   async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
+    clearTimeout(this.flushTimer);
+    this.pending.clear();
     this.reported.clear();
     await this.send(true, [], []);
   }
 
   /** Call after a user's sockets here changed (connected, closed, went away or came back). */
   userChanged(userId: string): void {
-    const status = this.statusOf(userId);
-    if (this.reported.get(userId) === status) return;
-    if (status === undefined) {
-      this.reported.delete(userId);
-      void this.send(false, [], [userId]);
-    } else {
-      this.reported.set(userId, status);
-      void this.send(false, [{ userId, status }], []);
+    this.pending.add(userId);
+    this.flushTimer ??= setTimeout(() => this.flushChanges(), CHANGE_BATCH_MS);
+  }
+
+  /** The users whose status here differs from what was last reported, as they are now. */
+  private flushChanges(): void {
+    this.flushTimer = undefined;
+    const users: PresenceEntry[] = [];
+    const gone: string[] = [];
+    for (const userId of this.pending) {
+      const status = this.statusOf(userId);
+      if (this.reported.get(userId) === status) continue;
+      if (status === undefined) {
+        this.reported.delete(userId);
+        gone.push(userId);
+      } else {
+        this.reported.set(userId, status);
+        users.push({ userId, status });
+      }
     }
+    this.pending.clear();
+    if (users.length > 0 || gone.length > 0) void this.send(false, users, gone);
   }
 
   private async tick(): Promise<void> {

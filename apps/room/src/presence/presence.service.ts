@@ -29,6 +29,9 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
     await this.consumer.subscribe({
       queue: Queues.ROOM_PRESENCE,
       contract: GatewayPresenceReport,
+      // One at a time: a gateway's reports must be applied in the order it sent them (a change
+      // and the one that undoes it), and they all renew the same lease row.
+      prefetch: 1,
       handle: async (report) => this.announce(await this.repo.applyReport(report)),
     });
     this.sweeper = setInterval(() => void this.sweep(), this.config.PRESENCE_SWEEP_INTERVAL_MS);
