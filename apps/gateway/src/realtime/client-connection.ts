@@ -4,7 +4,10 @@ import { AccessClaims } from '@app/common';
 
 /** One browser tab or device: its socket, who it is, and its send budget. */
 export class ClientConnection {
+  /** When the client last sent anything (a frame or a pong). */
   lastSeenAt = Date.now();
+  /** When anything was last sent to the client (a frame or a ping). */
+  lastSentAt = Date.now();
   /** The client said its user is away from this device (tab hidden, idle). */
   away = false;
   private tokens: number;
@@ -42,6 +45,7 @@ export class ClientConnection {
       return;
     }
     this.ws.send(data);
+    this.lastSentAt = Date.now();
   }
 
   sendError(frame: Omit<ErrorFrame, 'type'>): void {
@@ -75,7 +79,9 @@ export class ClientConnection {
   }
 
   ping(): void {
-    if (this.open) this.ws.ping();
+    if (!this.open) return;
+    this.ws.ping();
+    this.lastSentAt = Date.now();
   }
 
   close(code: number, reason: string): void {

@@ -12,11 +12,11 @@ const FULL_REPORT_EVERY = 3;
 const CHANGE_BATCH_MS = 20;
 
 /**
- * Tells the presence tracker who is connected here: a change as it happens; every interval a
- * report that renews this gateway's lease for three intervals, so if this gateway dies its users
- * go offline on their own; and every third interval, or after a report was lost, everyone here
- * (full), which repairs whatever a lost change would have said. Online if any of a user's sockets
- * here is active, away if all are away.
+ * Tells the presence tracker who is connected here: changes as they happen (gathered over a few
+ * milliseconds); every interval a report that renews this gateway's lease for three intervals,
+ * so if this gateway dies its users go offline on their own; and every third interval, or after a
+ * report was lost, everyone here (full), which repairs whatever a lost change would have said.
+ * Online if any of a user's sockets here is active, away if all are away.
  */
 @Injectable()
 export class PresenceReporter implements OnApplicationBootstrap, BeforeApplicationShutdown {
