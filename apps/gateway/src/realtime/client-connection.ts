@@ -6,8 +6,8 @@ import { AccessClaims } from '@app/common';
 export class ClientConnection {
   /** When the client last sent anything (a frame or a pong). */
   lastSeenAt = Date.now();
-  /** When anything was last sent to the client (a frame or a ping). */
-  lastSentAt = Date.now();
+  /** Something (a frame or a ping) went to the client since its last heartbeat check. */
+  sentSinceCheck = true;
   /** The client said its user is away from this device (tab hidden, idle). */
   away = false;
   private tokens: number;
@@ -45,7 +45,7 @@ export class ClientConnection {
       return;
     }
     this.ws.send(data);
-    this.lastSentAt = Date.now();
+    this.sentSinceCheck = true;
   }
 
   sendError(frame: Omit<ErrorFrame, 'type'>): void {
@@ -81,7 +81,7 @@ export class ClientConnection {
   ping(): void {
     if (!this.open) return;
     this.ws.ping();
-    this.lastSentAt = Date.now();
+    this.sentSinceCheck = true;
   }
 
   close(code: number, reason: string): void {

@@ -54,22 +54,22 @@ describe('heartbeatVerdict', () => {
   const I = 25_000;
 
   it('leaves a socket heard from within half an interval alone, pings a quieter one, gives up after two', () => {
-    expect(heartbeatVerdict(0, 0, I)).toBe('alive');
-    expect(heartbeatVerdict(I / 2 - 1, 0, I)).toBe('alive');
-    expect(heartbeatVerdict(I / 2, 0, I)).toBe('ping');
-    expect(heartbeatVerdict(2 * I, 0, I)).toBe('ping');
-    expect(heartbeatVerdict(2 * I + 1, 0, I)).toBe('dead');
+    expect(heartbeatVerdict(0, true, I)).toBe('alive');
+    expect(heartbeatVerdict(I / 2 - 1, true, I)).toBe('alive');
+    expect(heartbeatVerdict(I / 2, true, I)).toBe('ping');
+    expect(heartbeatVerdict(2 * I, true, I)).toBe('ping');
+    expect(heartbeatVerdict(2 * I + 1, true, I)).toBe('dead');
   });
 
-  it('pings a socket that nothing went to for an interval, however talkative it is', () => {
-    expect(heartbeatVerdict(0, I - 1, I)).toBe('alive');
-    expect(heartbeatVerdict(0, I, I)).toBe('ping');
+  it('pings a socket that nothing went to since its previous check, however talkative it is', () => {
+    expect(heartbeatVerdict(0, true, I)).toBe('alive');
+    expect(heartbeatVerdict(0, false, I)).toBe('ping');
   });
 
   /** Checks once per interval, each late by a pseudo-random delay below `maxLateMs`. */
   function simulate(opts: { answersPings: boolean; clientPingsEvery?: number; maxLateMs: number }) {
     let lastSeen = 0;
-    let lastSent = 0;
+    let sentSinceCheck = true;
     let nextClientPing = opts.clientPingsEvery;
     let pings = 0;
     let seed = 7;
@@ -78,14 +78,15 @@ describe('heartbeatVerdict', () => {
       const now = k * I + late();
       while (nextClientPing !== undefined && nextClientPing <= now) {
         lastSeen = nextClientPing;
-        lastSent = nextClientPing + 1; // its pong frame
+        sentSinceCheck = true; // its pong frame
         nextClientPing += opts.clientPingsEvery!;
       }
-      const verdict = heartbeatVerdict(now - lastSeen, now - lastSent, I);
+      const verdict = heartbeatVerdict(now - lastSeen, sentSinceCheck, I);
+      sentSinceCheck = false;
       if (verdict === 'dead') return { closedAt: now, pings };
       if (verdict === 'ping') {
         pings++;
-        lastSent = now;
+        sentSinceCheck = true;
         if (opts.answersPings) lastSeen = now + 1;
       }
     }

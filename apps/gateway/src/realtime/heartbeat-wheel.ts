@@ -73,18 +73,19 @@ export type HeartbeatVerdict = 'alive' | 'ping' | 'dead';
 
 /**
  * What a check makes of a socket the server has not heard from (no frame, no pong) for
- * `silentForMs` and has sent nothing to for `quietForMs`. It is pinged after half an interval of
- * silence, so one check always pings it before it has been silent for two, even when checks run
- * up to half an interval late; it is dead after more than two. It is also pinged when nothing
- * went to it for an interval, so a proxy in front (idle timeouts count the server's side too)
- * sees traffic at least every two. A client that pings as the protocol asks gets a `pong` frame
- * each time and is pinged only when its own ping came more than half an interval before its check.
+ * `silentForMs`, and that was or was not sent anything since its previous check (an interval
+ * ago). It is pinged after half an interval of silence, so one check always pings it before it
+ * has been silent for two, even when checks run up to half an interval late; it is dead after
+ * more than two. It is also pinged when nothing went to it since its previous check, so a proxy
+ * in front (idle timeouts count the server's side too) sees traffic at least every two
+ * intervals. A client that pings as the protocol asks gets a `pong` frame each time and is
+ * pinged only when its own ping came more than half an interval before its check.
  */
 export function heartbeatVerdict(
   silentForMs: number,
-  quietForMs: number,
+  sentSinceCheck: boolean,
   intervalMs: number,
 ): HeartbeatVerdict {
   if (silentForMs > 2 * intervalMs) return 'dead';
-  return silentForMs >= intervalMs / 2 || quietForMs >= intervalMs ? 'ping' : 'alive';
+  return silentForMs >= intervalMs / 2 || !sentSinceCheck ? 'ping' : 'alive';
 }

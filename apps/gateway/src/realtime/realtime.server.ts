@@ -201,7 +201,8 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
   private checkHeartbeats(interval: number): void {
     const now = Date.now();
     for (const conn of this.heartbeats.due(now)) {
-      const verdict = heartbeatVerdict(now - conn.lastSeenAt, now - conn.lastSentAt, interval);
+      const verdict = heartbeatVerdict(now - conn.lastSeenAt, conn.sentSinceCheck, interval);
+      conn.sentSinceCheck = false;
       if (verdict === 'dead') {
         conn.close(WsCloseCodes.HEARTBEAT_TIMEOUT, 'heartbeat timeout');
         setTimeout(() => conn.terminate(), 1000).unref();

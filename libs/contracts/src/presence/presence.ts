@@ -81,25 +81,28 @@ function presenceEntryFault(entry: unknown): string | undefined {
   return undefined;
 }
 
-/** Why `value` is not a report's list of entries, or undefined. */
-function presenceEntriesFault(value: unknown): string | undefined {
+/**
+ * Why `value` is not a list of at most PRESENCE_REPORT_MAX_USERS items that `itemFault` accepts,
+ * or undefined; a bad item is named by its index, `[i]` then `joiner` then its fault.
+ */
+function listFault(
+  value: unknown,
+  itemFault: (item: unknown) => string | undefined,
+  joiner: string,
+): string | undefined {
   if (!Array.isArray(value)) return 'must be an array';
   if (value.length > PRESENCE_REPORT_MAX_USERS)
     return `must contain no more than ${PRESENCE_REPORT_MAX_USERS} elements`;
   for (let i = 0; i < value.length; i++) {
-    const fault = presenceEntryFault(value[i]);
-    if (fault) return `[${i}]: ${fault}`;
+    const fault = itemFault(value[i]);
+    if (fault) return `[${i}]${joiner}${fault}`;
   }
   return undefined;
 }
 
-function userIdListFault(value: unknown): string | undefined {
-  if (!Array.isArray(value)) return 'must be an array';
-  if (value.length > PRESENCE_REPORT_MAX_USERS)
-    return `must contain no more than ${PRESENCE_REPORT_MAX_USERS} elements`;
-  const at = value.findIndex((id) => typeof id !== 'string' || !isUUID(id, 'all'));
-  return at >= 0 ? `[${at}] must be a UUID` : undefined;
-}
+const presenceEntriesFault = (value: unknown) => listFault(value, presenceEntryFault, ': ');
+const userIdListFault = (value: unknown) =>
+  listFault(value, (id) => (typeof id === 'string' && isUUID(id, 'all') ? undefined : 'must be a UUID'), ' ');
 
 /** A property checked by one function that says what is wrong, in one pass over the value. */
 function CheckedBy(name: string, fault: (value: unknown) => string | undefined): PropertyDecorator {
