@@ -11,11 +11,11 @@
 // A fresh database, dropped at the end (also on failure). PostgreSQL must run on this machine
 // (the backend's CPU is read from /proc).
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { positiveNumber } from '../lib/args.mjs';
 import { Histogram } from '../lib/histogram.mjs';
+import { cpuSeconds } from '../lib/proc.mjs';
 
 const { values: opts } = parseArgs({
   options: {
@@ -54,10 +54,6 @@ const chatLine = () =>
   )
     .concat(Math.random().toString(36).slice(2, 10))
     .join(' ');
-const cpuMs = (pid) => {
-  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
-};
 
 try {
   await db.connect();
@@ -82,7 +78,7 @@ try {
     await db.query('VACUUM ANALYZE messages');
     const latencies = new Histogram();
     let stalls = 0;
-    const cpuBefore = cpuMs(pid);
+    const cpuBefore = cpuSeconds(pid);
     const started = performance.now();
     for (let i = 0; performance.now() - started < SECONDS * 1000; i++) {
       const t = performance.now();
@@ -97,7 +93,7 @@ try {
       const wait = started + ((i + 1) * 1000) / RATE - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
-    const cpuPerInsertUs = ((cpuMs(pid) - cpuBefore) * 1000) / latencies.n;
+    const cpuPerInsertUs = ((cpuSeconds(pid) - cpuBefore) * 1e6) / latencies.n;
     const { p50, p99, p999, max } = latencies.summary();
     const ms = (v) => v.toFixed(2);
     console.log(
