@@ -75,6 +75,13 @@ describe('observability: correlation ids and metrics', () => {
       );
       expect(text).toMatch(/happychat_broker_connected 1/);
     }
+    // The message sent above went gateway -> room (message.send) -> history (history.append).
+    expect(await scrape('room')).toMatch(
+      /happychat_command_batch_items_count\{command="message.send"\} [1-9]/,
+    );
+    expect(await scrape('history')).toMatch(
+      /happychat_command_batch_items_count\{command="history.append"\} [1-9]/,
+    );
     const gw = await scrape('gateway');
     expect(gw).toMatch(
       /happychat_http_request_seconds_count\{method="POST",route="\/api\/v1\/rooms\/:roomId\/messages",status="201"\} 1/,

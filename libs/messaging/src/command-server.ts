@@ -51,6 +51,7 @@ export class CommandServer {
 
   private readonly handled?: Counter<string>;
   private readonly duration?: Histogram<string>;
+  private readonly batchItems?: Histogram<string>;
 
   constructor(
     private readonly amqp: AmqpConnection,
@@ -63,6 +64,12 @@ export class CommandServer {
       'outcome',
     ]);
     this.duration = metrics?.histogram('happychat_command_seconds', 'Time to handle a command', ['command']);
+    this.batchItems = metrics?.histogram(
+      'happychat_command_batch_items',
+      'Requests per AMQP message, for the commands sent in batches (a plain request counts as 1)',
+      ['command'],
+      [1, 2, 4, 8, 16, 32, 64, 128],
+    );
     metrics?.gaugeFn('happychat_commands_in_flight', 'Commands being handled now', [], (set) =>
       set({}, this.inFlight),
     );
@@ -111,6 +118,7 @@ export class CommandServer {
   private async process(ch: Channel, msg: ConsumeMessage): Promise<void> {
     const type = String(msg.properties.type ?? msg.fields.routingKey);
     if (msg.properties.contentType === COMMAND_BATCH_CONTENT_TYPE) return this.processBatch(ch, msg, type);
+    if (BatchableCommands.has(type as CommandType)) this.batchItems?.observe({ command: type }, 1);
     const correlationId = msg.properties.headers?.[Headers.CORRELATION_ID] as string | undefined;
     let reply: RpcReply<unknown>;
     try {
@@ -153,6 +161,7 @@ export class CommandServer {
           `A command batch holds at most ${CommandBatchLimits.MAX_ITEMS} items`,
         );
       }
+      this.batchItems?.observe({ command: type }, batch.items.length);
       replies = await Promise.all(
         batch.items.map(async (item) => {
           const correlationId = typeof item?.correlationId === 'string' ? item.correlationId : undefined;
