@@ -7,7 +7,7 @@ export async function connectRpc(
 ): Promise<{ rpc: RpcClient; amqp: AmqpConnection; close(): Promise<void> }> {
   const amqp = new AmqpConnection(amqpUrl, 'test-client');
   await amqp.start();
-  const rpc = new RpcClient(amqp, timeoutMs);
+  const rpc = new RpcClient(amqp, { timeoutMs });
   await rpc.start();
   return {
     rpc,

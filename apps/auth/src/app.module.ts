@@ -49,6 +49,7 @@ export class AuthAppModule {
           commandQueue: Queues.AUTH_COMMANDS,
           prefetch: config.AMQP_PREFETCH,
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          rpcBatchLingerMs: config.RPC_BATCH_LINGER_MS,
           shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
         }),
         DatabaseModule.forService({ url: config.DATABASE_URL, ...AUTH_DATABASE }),

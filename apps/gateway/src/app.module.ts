@@ -35,6 +35,7 @@ export class GatewayAppModule {
           connectionName: `gateway-${config.GATEWAY_INSTANCE_ID || process.pid}`,
           prefetch: config.AMQP_PREFETCH,
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          rpcBatchLingerMs: config.RPC_BATCH_LINGER_MS,
           shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
         }),
         RealtimeModule,

@@ -18,6 +18,7 @@ export class HistoryAppModule {
           commandQueue: Queues.HISTORY_COMMANDS,
           prefetch: config.AMQP_PREFETCH,
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          rpcBatchLingerMs: config.RPC_BATCH_LINGER_MS,
           shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
         }),
         // Chooses the store (PostgreSQL or MongoDB) and brings the database it needs.

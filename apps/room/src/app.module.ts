@@ -55,6 +55,7 @@ export class RoomAppModule {
           commandQueue: Queues.ROOM_COMMANDS,
           prefetch: config.AMQP_PREFETCH,
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          rpcBatchLingerMs: config.RPC_BATCH_LINGER_MS,
           shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
         }),
         DatabaseModule.forService({

@@ -50,7 +50,7 @@ describe('messaging against a real RabbitMQ', () => {
       return { echo: clientMsgId, correlationId: currentCorrelationId() };
     });
     await commands.start();
-    rpc = new RpcClient(client, 2000);
+    rpc = new RpcClient(client, { timeoutMs: 2000 });
     await rpc.start();
   });
 
@@ -147,6 +147,52 @@ describe('messaging against a real RabbitMQ', () => {
     }
   });
 
+  it('with a batch linger, sends a request after a quiet spell at once and gathers the next ones until the linger is over', async () => {
+    const LINGER_MS = 400;
+    const lingering = new RpcClient(client, { timeoutMs: 5000, batchLingerMs: LINGER_MS });
+    await lingering.start();
+    const probe = await client.createChannel();
+    const proto = Object.getPrototypeOf(probe) as Channel;
+    await probe.close();
+    const sent: Array<{ at: number; contentType?: string }> = [];
+    const original = proto.publish;
+    const publish = jest.spyOn(proto, 'publish').mockImplementation(function (this: Channel, ...args) {
+      if (args[0] === Exchanges.COMMANDS && args[1] === Commands.HISTORY_APPEND)
+        sent.push({ at: performance.now(), contentType: args[3]?.contentType });
+      return original.apply(this, args);
+    });
+    const nextTurn = () => new Promise((r) => setImmediate(r));
+    try {
+      const append = (clientMsgId: string) =>
+        lingering.request(Commands.HISTORY_APPEND, {
+          roomId: '0190f5c2-7c1a-7000-8000-000000000001',
+          senderId: '0190f5c2-7c1a-7000-8000-000000000002',
+          clientMsgId,
+          kind: 'text',
+          content: 'hi',
+        });
+      const first = append('l1');
+      await nextTurn();
+      expect(sent).toHaveLength(1); // nothing left lately: no wait
+
+      const second = append('l2');
+      await nextTurn();
+      const third = append('l3');
+      await nextTurn();
+      expect(sent).toHaveLength(1); // both wait for the linger, in different turns
+
+      await expect(Promise.all([first, second, third])).resolves.toEqual([
+        expect.objectContaining({ echo: 'l1' }),
+        expect.objectContaining({ echo: 'l2' }),
+        expect.objectContaining({ echo: 'l3' }),
+      ]);
+      expect(sent.map((s) => s.contentType)).toEqual(['application/json', COMMAND_BATCH_CONTENT_TYPE]);
+      expect(sent[1].at - sent[0].at).toBeGreaterThanOrEqual(LINGER_MS - 5);
+    } finally {
+      publish.mockRestore();
+      lingering.stop();
+    }
+  });
   it('refuses a batch of a command that is not sent in batches, one without items and one too large', async () => {
     const ch = await client.createChannel();
     const replies = await ch.assertQueue('', { exclusive: true });

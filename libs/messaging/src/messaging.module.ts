@@ -30,6 +30,8 @@ export interface MessagingOptions {
   commandQueue?: string;
   prefetch: number;
   rpcTimeoutMs: number;
+  /** See RpcClient: the least time between two batches of one command. */
+  rpcBatchLingerMs?: number;
   shutdownTimeoutMs: number;
 }
 
@@ -133,7 +135,8 @@ export class MessagingModule {
       {
         provide: RpcClient,
         inject: [AmqpConnection, { token: Metrics, optional: true }],
-        useFactory: (a: AmqpConnection, m?: Metrics) => new RpcClient(a, options.rpcTimeoutMs, m),
+        useFactory: (a: AmqpConnection, m?: Metrics) =>
+          new RpcClient(a, { timeoutMs: options.rpcTimeoutMs, batchLingerMs: options.rpcBatchLingerMs }, m),
       },
       {
         provide: EventPublisher,

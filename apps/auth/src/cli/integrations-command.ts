@@ -33,6 +33,7 @@ class IntegrationsCliModule {
           connectionName: 'auth-integrations-cli',
           prefetch: 1,
           rpcTimeoutMs: config.RPC_TIMEOUT_MS,
+          rpcBatchLingerMs: config.RPC_BATCH_LINGER_MS,
           shutdownTimeoutMs: config.SHUTDOWN_TIMEOUT_MS,
         }),
         DatabaseModule.forService({ url: config.DATABASE_URL, ...AUTH_DATABASE }),
