@@ -188,6 +188,14 @@ describe('messaging against a real RabbitMQ', () => {
       ]);
       expect(sent.map((s) => s.contentType)).toEqual(['application/json', COMMAND_BATCH_CONTENT_TYPE]);
       expect(sent[1].at - sent[0].at).toBeGreaterThanOrEqual(LINGER_MS - 5);
+
+      // Stopping while a request lingers: its caller is told, and it is never sent.
+      const lingeringOnStop = append('l4');
+      await nextTurn();
+      lingering.stop();
+      await expect(lingeringOnStop).rejects.toMatchObject({ code: CommonErrorCode.SERVICE_UNAVAILABLE });
+      await new Promise((r) => setTimeout(r, LINGER_MS + 50));
+      expect(sent).toHaveLength(2);
     } finally {
       publish.mockRestore();
       lingering.stop();

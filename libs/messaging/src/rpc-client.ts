@@ -165,6 +165,8 @@ export class RpcClient {
   }
 
   stop(): void {
+    // Their callers are told below that nothing was sent: nothing must be.
+    this.outgoing.clear();
     this.failAll(new AppException(CommonErrorCode.SERVICE_UNAVAILABLE, 'Shutting down'));
   }
 
