@@ -21,7 +21,7 @@
 //   --w1-rates=1,2,5 --w2-rates=0.5,1   the ladders of r (messages per second per user)
 //   --app-root=DIR          run the services built in DIR/dist instead of this checkout's dist
 //                           (e.g. a `git archive` of a commit, while the working tree is mid-edit)
-//   --service-env=K=V,K=V   extra settings for Happy Chat's services, over the bench's own
+//   --service-env=K=V,room:K=V   extra settings for Happy Chat's services (all, or one by name), over the bench's own
 //                           (an A/B of one setting; files the results as -custom)
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -158,16 +158,23 @@ const WORKLOADS = opts.workloads.split(',').filter(Boolean);
 for (const s of SYSTEMS)
   if (!['ws', 'socketio', 'happychat'].includes(s)) throw new Error(`unknown system ${s}`);
 
-/** `K=V,K=V` → an env object; a setting without a name or an `=` stops the run before it starts. */
+/**
+ * `K=V,room:K=V` → { all: env, room: env, ... }: a setting prefixed with a service's name is for
+ * that service only. One without a name or an `=`, or for an unknown service, stops the run
+ * before it starts.
+ */
 function parseServiceEnv(text) {
-  const env = {};
+  const env = { all: {}, auth: {}, room: {}, history: {}, gateway: {} };
   for (const pair of (text ?? '').split(',').filter(Boolean)) {
     const at = pair.indexOf('=');
-    if (at < 1) {
-      console.error(`--service-env: "${pair}" is not NAME=value`);
+    const colon = pair.indexOf(':');
+    const service = colon > 0 && colon < at ? pair.slice(0, colon) : 'all';
+    const name = pair.slice(service === 'all' ? 0 : colon + 1, at);
+    if (at < 1 || !name || !(service in env)) {
+      console.error(`--service-env: "${pair}" is not [auth|room|history|gateway:]NAME=value`);
       process.exit(2);
     }
-    env[pair.slice(0, at)] = pair.slice(at + 1);
+    env[service][name] = pair.slice(at + 1);
   }
   return env;
 }
@@ -355,6 +362,7 @@ function startService(hc, name) {
       cwd: APP_ROOT,
       env: serviceEnv({
         ...hc.env,
+        ...SERVICE_ENV[name],
         HTTP_PORT: String(port),
         BENCH_PROC_NAME: name,
         BENCH_MEM_DIR: memDir,
@@ -399,7 +407,7 @@ async function startHappyChat() {
       MONGO_URL: '',
       SHUTDOWN_TIMEOUT_MS: '3000',
       NODE_ENV: 'production',
-      ...SERVICE_ENV,
+      ...SERVICE_ENV.all,
     },
   };
   for (const s of ['auth', 'room', 'history', 'gateway']) hc.ports[s] = await freePort();
