@@ -150,6 +150,7 @@ if (opts['w1-rates']) C.ladders.W1 = opts['w1-rates'].split(',').map(Number);
 if (opts['w2-rates']) C.ladders.W2 = opts['w2-rates'].split(',').map(Number);
 if (opts['deadline-s']) C.deadlineMs = Number(opts['deadline-s']) * 1000;
 const APP_ROOT = path.resolve(opts['app-root'] ?? ROOT);
+const HC_SERVICES = ['auth', 'room', 'history', 'gateway'];
 const SERVICE_ENV = parseServiceEnv(opts['service-env']);
 const SIZES = { W1: 20, W2: 100, W3: 20 };
 const P99_GOAL_MS = 100;
@@ -164,14 +165,14 @@ for (const s of SYSTEMS)
  * before it starts.
  */
 function parseServiceEnv(text) {
-  const env = { all: {}, auth: {}, room: {}, history: {}, gateway: {} };
+  const env = Object.fromEntries(['all', ...HC_SERVICES].map((s) => [s, {}]));
   for (const pair of (text ?? '').split(',').filter(Boolean)) {
     const at = pair.indexOf('=');
     const colon = pair.indexOf(':');
     const service = colon > 0 && colon < at ? pair.slice(0, colon) : 'all';
     const name = pair.slice(service === 'all' ? 0 : colon + 1, at);
     if (at < 1 || !name || !(service in env)) {
-      console.error(`--service-env: "${pair}" is not [auth|room|history|gateway:]NAME=value`);
+      console.error(`--service-env: "${pair}" is not [${HC_SERVICES.join('|')}:]NAME=value`);
       process.exit(2);
     }
     env[service][name] = pair.slice(at + 1);
@@ -377,7 +378,7 @@ function startService(hc, name) {
 }
 
 async function startHappyChat() {
-  for (const name of ['auth', 'room', 'history', 'gateway'])
+  for (const name of HC_SERVICES)
     if (!fs.existsSync(path.join(APP_ROOT, `dist/apps/${name}/src/main.js`)))
       throw new Error(
         `${APP_ROOT}/dist/apps/${name}/src/main.js missing: run \`npm run build:server\` first`,
@@ -410,7 +411,7 @@ async function startHappyChat() {
       ...SERVICE_ENV.all,
     },
   };
-  for (const s of ['auth', 'room', 'history', 'gateway']) hc.ports[s] = await freePort();
+  for (const s of HC_SERVICES) hc.ports[s] = await freePort();
   // The gateway last, as scripts/start.mjs does: it binds to exchanges the backends declare.
   await Promise.all(['auth', 'room', 'history'].map((s) => startService(hc, s)));
   await startService(hc, 'gateway');

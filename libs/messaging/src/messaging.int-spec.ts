@@ -54,6 +54,13 @@ describe('messaging against a real RabbitMQ', () => {
     await rpc.start();
   });
 
+  /** amqplib's Channel prototype: a spy on it sees every channel's publishes. */
+  async function channelPrototype(): Promise<Channel> {
+    const probe = await client.createChannel();
+    await probe.close();
+    return Object.getPrototypeOf(probe) as Channel;
+  }
+
   afterAll(async () => {
     rpc.stop();
     await Promise.all([client.stop(), server.stop()]);
@@ -92,9 +99,7 @@ describe('messaging against a real RabbitMQ', () => {
   });
 
   it('sends the batchable requests of one turn as one message and answers each item on its own', async () => {
-    const probe = await client.createChannel();
-    const publish = jest.spyOn(Object.getPrototypeOf(probe) as Channel, 'publish');
-    await probe.close();
+    const publish = jest.spyOn(await channelPrototype(), 'publish');
     try {
       const roomId = '0190f5c2-7c1a-7000-8000-000000000001';
       const senderId = '0190f5c2-7c1a-7000-8000-000000000002';
@@ -151,9 +156,7 @@ describe('messaging against a real RabbitMQ', () => {
     const LINGER_MS = 400;
     const lingering = new RpcClient(client, { timeoutMs: 5000, batchLingerMs: LINGER_MS });
     await lingering.start();
-    const probe = await client.createChannel();
-    const proto = Object.getPrototypeOf(probe) as Channel;
-    await probe.close();
+    const proto = await channelPrototype();
     const sent: Array<{ at: number; contentType?: string }> = [];
     const original = proto.publish;
     const publish = jest.spyOn(proto, 'publish').mockImplementation(function (this: Channel, ...args) {

@@ -48,9 +48,11 @@ interface Queued {
   timeoutMs: number;
 }
 
+/** The batch a command is gathering, and how to call off the flush scheduled for it. */
 interface Outgoing {
   items: Queued[];
   bytes: number;
+  cancelFlush: () => void;
 }
 
 /**
@@ -72,8 +74,6 @@ export class RpcClient {
   /** Batch correlation id → the item ids, in order. */
   private readonly batches = new Map<string, string[]>();
   private readonly outgoing = new Map<CommandType, Outgoing>();
-  /** Commands whose outgoing batch already has a flush scheduled. */
-  private readonly flushScheduled = new Set<CommandType>();
   /** When the last batch (or lone request) of each batchable command left, performance.now(). */
   private readonly lastSentAt = new Map<CommandType, number>();
   private readonly defaultTimeoutMs: number;
@@ -165,34 +165,35 @@ export class RpcClient {
   }
 
   stop(): void {
-    // Their callers are told below that nothing was sent: nothing must be.
-    this.outgoing.clear();
     this.failAll(new AppException(CommonErrorCode.SERVICE_UNAVAILABLE, 'Shutting down'));
   }
 
   private enqueue(type: CommandType, item: Queued): void {
     let out = this.outgoing.get(type);
     if (!out) {
-      out = { items: [], bytes: 0 };
+      const wait = (this.lastSentAt.get(type) ?? -Infinity) + this.batchLingerMs - performance.now();
+      let cancelFlush: () => void;
+      if (wait > 0) {
+        const timer = setTimeout(() => this.flush(type), wait);
+        cancelFlush = () => clearTimeout(timer);
+      } else {
+        const immediate = setImmediate(() => this.flush(type));
+        cancelFlush = () => clearImmediate(immediate);
+      }
+      out = { items: [], bytes: 0, cancelFlush };
       this.outgoing.set(type, out);
     }
     out.items.push(item);
     out.bytes += item.command.length;
     if (out.items.length >= CommandBatchLimits.MAX_ITEMS || out.bytes >= CommandBatchLimits.MAX_BYTES) {
-      this.outgoing.delete(type);
-      this.send(type, out.items);
-    } else if (!this.flushScheduled.has(type)) {
-      this.flushScheduled.add(type);
-      const wait = (this.lastSentAt.get(type) ?? -Infinity) + this.batchLingerMs - performance.now();
-      if (wait > 0) setTimeout(() => this.flush(type), wait);
-      else setImmediate(() => this.flush(type));
+      out.cancelFlush();
+      this.flush(type);
     }
   }
 
   private flush(type: CommandType): void {
-    this.flushScheduled.delete(type);
     const out = this.outgoing.get(type);
-    if (!out) return; // left already, full
+    if (!out) return;
     this.outgoing.delete(type);
     this.send(type, out.items);
   }
@@ -320,6 +321,8 @@ export class RpcClient {
   }
 
   private failAll(err: Error): void {
+    // Their callers are told below that nothing was sent: nothing must be.
+    for (const out of this.outgoing.values()) out.cancelFlush();
     this.outgoing.clear();
     this.batches.clear();
     for (const id of [...this.pending.keys()]) this.settle(id, err);
