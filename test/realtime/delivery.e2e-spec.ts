@@ -72,6 +72,8 @@ describe('real-time delivery: every device, two gateways, offline and resync', (
     }
     await new Promise((r) => setTimeout(r, 200));
     for (const s of [a1, a2, a3, b1, c1]) expect(messagesIn(s, roomId).map((m) => m.seq)).toEqual([seq]);
+    // Events go out as the broker's bytes; they must still be text frames.
+    for (const s of [a1, a2, a3, b1, c1]) expect(s.binaryFrames).toBe(0);
   });
 
   it('someone who was offline gets exactly what they missed with sync after connecting', async () => {

@@ -6,12 +6,15 @@ export type Frame = Record<string, unknown> & { type: string; id?: string };
 /** A WebSocket client speaking the documented protocol, recording every frame it receives. */
 export class TestSocket {
   readonly frames: Frame[] = [];
+  /** The protocol is JSON in text frames; a binary frame from the server is counted here. */
+  binaryFrames = 0;
   private readonly listeners = new Set<() => void>();
   private seq = 0;
   closed?: { code: number; reason: string };
 
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) this.binaryFrames++;
       this.frames.push(JSON.parse(data.toString()) as Frame);
       for (const l of this.listeners) l();
     });

@@ -2,6 +2,8 @@ import WebSocket from 'ws';
 import { ErrorFrame, ServerFrame, WsCloseCodes } from '@app/contracts';
 import { AccessClaims } from '@app/common';
 
+const TEXT_FRAME = { binary: false } as const;
+
 /** One browser tab or device: its socket, who it is, and its send budget. */
 export class ClientConnection {
   /** When the client last sent anything (a frame or a pong). */
@@ -35,16 +37,19 @@ export class ClientConnection {
   }
 
   /**
-   * Already-serialised frames go out as they are, so a fan-out serialises once. A client that
-   * cannot keep up is cut off rather than buffered without bound; it resyncs on return.
+   * Already-serialised frames go out as they are, so a fan-out serialises once. A broker event
+   * goes out as the bytes it arrived in (a text frame): a string would be measured and encoded
+   * again for every socket. A client that cannot keep up is cut off rather than buffered without
+   * bound; it resyncs on return.
    */
-  sendRaw(data: string): void {
+  sendRaw(data: string | Buffer): void {
     if (!this.open) return;
     if (this.ws.bufferedAmount > this.limits.maxBufferedBytes) {
       this.close(WsCloseCodes.SLOW_CONSUMER, 'slow consumer: reconnect and resync');
       return;
     }
-    this.ws.send(data);
+    if (typeof data === 'string') this.ws.send(data);
+    else this.ws.send(data, TEXT_FRAME);
     this.sentSinceCheck = true;
   }
 

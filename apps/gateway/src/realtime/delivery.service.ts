@@ -14,6 +14,8 @@ import { AmqpConnection, InboxBindings, RpcClient } from '@app/messaging';
 import { GatewayConfig } from '../gateway.config';
 import { LocalDirectory } from './local-directory';
 
+const ROOM_UPDATED_MARK = `"${Events.ROOM_UPDATED}"`;
+
 /**
  * Gets room and user events to the sockets on this gateway. The gateway has ONE transient,
  * exclusive queue; while a user has a socket here, that queue is bound to the user's inbox
@@ -113,14 +115,16 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
 
   private dispatch(msg: ConsumeMessage): void {
     const key = msg.fields.routingKey;
-    const raw = msg.content.toString('utf8');
+    const raw = msg.content;
     const room = parseRoomEventKey(key);
     if (room) {
       const hidden = this.directory.visibleFrom(room.roomId);
-      // Most events go out as they came; parsed only in a room that hides older history from
-      // someone here, or when the room's settings change.
+      // Most events go out as they came, never decoded; read only in a room that hides older
+      // history from someone here, or when the room's settings change.
       const about =
-        hidden || raw.includes('"room.updated"') ? this.inspectRoomEvent(room.roomId, raw) : undefined;
+        hidden || raw.includes(ROOM_UPDATED_MARK)
+          ? this.inspectRoomEvent(room.roomId, raw.toString('utf8'))
+          : undefined;
       const from = this.directory.visibleFrom(room.roomId);
       for (const userId of this.directory.membersHere(room.roomId)) {
         // An event about a message from before this member joined a room that hides it.
@@ -134,7 +138,7 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
     if (!user) return;
     let event: DomainEvent;
     try {
-      event = JSON.parse(raw) as DomainEvent;
+      event = JSON.parse(raw.toString('utf8')) as DomainEvent;
     } catch {
       this.logger.warn(`unparseable user event on ${key}`);
       return;

@@ -62,13 +62,11 @@ export class FrameDispatcher {
       conn.sendError({ code: CommonErrorCode.RATE_LIMITED, message: 'Too many frames: slow down' });
       return;
     }
-    const text = Buffer.isBuffer(data)
-      ? data.toString('utf8')
-      : Buffer.from(data as ArrayBuffer).toString('utf8');
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.from(data as ArrayBuffer);
     let frame: unknown;
     try {
-      refuseDeepJson(null, null, Buffer.from(text));
-      frame = JSON.parse(text);
+      refuseDeepJson(null, null, bytes);
+      frame = JSON.parse(bytes.toString('utf8'));
     } catch {
       conn.sendError({ code: GatewayErrorCode.MALFORMED_FRAME, message: 'Frame is not valid JSON' });
       return;
