@@ -1,5 +1,5 @@
 import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { ChannelModel, ConsumeMessage } from 'amqplib';
+import { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import {
   Commands,
   Events,
@@ -27,13 +27,22 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
   private readonly logger = new Logger('Delivery');
   readonly instanceId: string;
   readonly queue: string;
+  /** Users whose inbox is bound to this gateway's queue. */
   private readonly attached = new Set<string>();
+  /** Users whose rooms are loaded into the directory (and kept by their membership events since). */
+  private readonly loaded = new Set<string>();
   /** Removals seen while a user's membership list was loading: the list may be older than them. */
   private readonly removedWhileLoading = new Map<string, Set<string>>();
   private readonly userOps = new Map<string, Promise<void>>();
   private connectedBefore = false;
+  /** Counts start-overs (see startOver). */
+  private generation = 0;
+  /** Between noticing a loss and watching for the next one. */
+  private recovering = false;
   private stopping = false;
   private readonly deliveries;
+  private readonly startOvers;
+  private readonly maxQueuedEvents: number;
 
   constructor(
     config: GatewayConfig,
@@ -45,9 +54,15 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
   ) {
     this.instanceId = config.GATEWAY_INSTANCE_ID || uuidv7();
     this.queue = gatewayQueue(this.instanceId);
+    this.maxQueuedEvents = config.GATEWAY_QUEUE_MAX_EVENTS;
     this.deliveries = metrics.counter('happychat_gateway_deliveries_total', 'Frames pushed to sockets', [
       'kind',
     ]);
+    this.startOvers = metrics.counter(
+      'happychat_gateway_start_overs_total',
+      'Times the gateway forgot what it knew of its sockets and had them all reconnect and resync',
+      ['reason'],
+    );
   }
 
   async onModuleInit(): Promise<void> {
@@ -62,11 +77,18 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
   /** Serialised per user, so a connect and a disconnect of the same user never interleave. */
   ensureAttached(userId: string): Promise<void> {
     return this.serial(userId, async () => {
-      if (this.attached.has(userId)) return;
+      if (this.loaded.has(userId)) return;
+      // A start-over while this runs makes what it learnt stale; its socket is being closed anyway.
+      const generation = this.generation;
       this.removedWhileLoading.set(userId, new Set());
       try {
-        await this.inbox.attachQueue(this.queue, userId);
+        if (!this.attached.has(userId)) {
+          await this.inbox.attachQueue(this.queue, userId);
+          if (generation !== this.generation) return;
+          this.attached.add(userId);
+        }
         const { roomIds, visibleFrom } = await this.rpc.request(Commands.ROOM_MEMBERSHIPS_LIST, { userId });
+        if (generation !== this.generation) return;
         const removed = this.removedWhileLoading.get(userId) ?? new Set();
         for (const roomId of roomIds) {
           if (removed.has(roomId)) continue;
@@ -74,7 +96,7 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
           const from = visibleFrom?.[roomId];
           if (from) this.directory.setVisibleFrom(userId, roomId, Date.parse(from));
         }
-        this.attached.add(userId);
+        this.loaded.add(userId);
       } finally {
         this.removedWhileLoading.delete(userId);
       }
@@ -85,6 +107,7 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
     return this.serial(userId, async () => {
       if (this.stopping || this.directory.hasUser(userId) || !this.attached.has(userId)) return;
       this.attached.delete(userId);
+      this.loaded.delete(userId);
       this.directory.forgetUser(userId);
       await this.inbox.detachQueue(this.queue, userId).catch((err: Error) => {
         if (!this.stopping) this.logger.warn(`detach ${userId}: ${err.message}`);
@@ -95,22 +118,67 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
   private async openQueue(model: ChannelModel): Promise<void> {
     const ch = await model.createChannel();
     ch.on('error', (err: Error) => this.logger.warn(`delivery channel error: ${err.message}`));
-    // Bounded: if this gateway stalls, the oldest events are dropped and clients resync from history.
+    // Bounded: if this gateway stalls, the oldest events are dropped, and each one dropped is
+    // dead-lettered to a one-message queue beside it, so the gateway learns that it lost some.
+    // Exclusive, not auto-delete: both live exactly as long as this connection.
+    const lost = `${this.queue}.lost`;
+    await ch.assertQueue(lost, { exclusive: true, durable: false, arguments: { 'x-max-length': 1 } });
     await ch.assertQueue(this.queue, {
       exclusive: true,
       durable: false,
-      autoDelete: true,
-      arguments: { 'x-max-length': 100_000 },
+      arguments: {
+        'x-max-length': this.maxQueuedEvents,
+        'x-overflow': 'drop-head',
+        'x-dead-letter-exchange': '',
+        'x-dead-letter-routing-key': lost,
+      },
     });
+    // Events published while we were cut off are gone from the broker, and the new queue has no
+    // bindings yet: sockets reconnect, which attaches their inboxes to it, and resync.
+    if (this.connectedBefore) this.startOver('broker_reconnected', 'broker reconnected: resync');
     await ch.consume(this.queue, (msg) => msg && this.dispatch(msg), { noAck: true });
-    if (this.connectedBefore) {
-      // Events published while we were cut off are gone from the broker; sockets reconnect and
-      // resync from history, which re-attaches their inboxes to this new queue.
-      this.attached.clear();
-      for (const conn of this.directory.allConnections())
-        conn.close(WsCloseCodes.GOING_AWAY, 'broker reconnected: resync');
-    }
+    await ch.consume(lost, (msg) => msg && void this.onEventsLost(ch, lost), { noAck: true });
     this.connectedBefore = true;
+  }
+
+  /**
+   * The queue overflowed while this gateway was behind. A dropped event may have been a
+   * `user.membership.removed`, after which this gateway's cache would go on handing the room's
+   * events to someone no longer in it, or the last message of a room, which no later seq would
+   * reveal as missing. So nothing learnt so far is trusted: the backlog is dropped (every socket
+   * it was for is being closed), and each socket reconnects, loads its rooms again and resyncs.
+   */
+  private async onEventsLost(ch: Channel, lost: string): Promise<void> {
+    // One start-over per overflow, which drops (and reports) events one by one. Reports sent
+    // before the purges below reach us before their answers (the broker keeps the order between
+    // a queue and a channel), so they all land while this is still set.
+    if (this.recovering) return;
+    this.recovering = true;
+    this.logger.warn(`delivery queue passed ${this.maxQueuedEvents} events and dropped some: starting over`);
+    this.startOver('events_lost', 'events lost: resync');
+    try {
+      await ch.purgeQueue(this.queue);
+      await ch.purgeQueue(lost);
+    } catch (err) {
+      // The channel died with its connection: the reconnect starts over again, with a new queue.
+      this.logger.warn(`after the loss: ${(err as Error).message}`);
+    } finally {
+      this.recovering = false;
+    }
+  }
+
+  /**
+   * Forgets every room learnt and closes every socket; each loads its rooms again when it
+   * reconnects. After a broker reconnect the bindings are gone too (the queue is new); after a
+   * loss they stay, and the last socket of a user who does not come back removes them as usual.
+   */
+  private startOver(reason: 'broker_reconnected' | 'events_lost', closeReason: string): void {
+    this.startOvers.inc({ reason });
+    this.generation++;
+    if (reason === 'broker_reconnected') this.attached.clear();
+    this.loaded.clear();
+    this.directory.forgetAllMemberships();
+    for (const conn of this.directory.allConnections()) conn.close(WsCloseCodes.GOING_AWAY, closeReason);
   }
 
   private dispatch(msg: ConsumeMessage): void {
@@ -193,7 +261,7 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
     for (const userId of [...this.directory.membersHere(roomId)]) {
       if (known?.has(userId)) continue;
       void this.serial(userId, async () => {
-        if (!this.attached.has(userId)) return;
+        if (!this.loaded.has(userId)) return;
         const { visibleFrom } = await this.rpc.request(Commands.ROOM_MEMBERSHIPS_LIST, { userId });
         const from = visibleFrom?.[roomId];
         if (from && this.directory.isMember(userId, roomId))

@@ -78,6 +78,13 @@ export class LocalDirectory {
     this.roomsOfUser.delete(userId);
   }
 
+  /** Every membership learnt, as after a restart: each user's list is loaded again on attach. */
+  forgetAllMemberships(): void {
+    this.roomsOfUser.clear();
+    this.usersOfRoom.clear();
+    this.visibleFromIn.clear();
+  }
+
   isMember(userId: string, roomId: string): boolean {
     return this.roomsOfUser.get(userId)?.has(roomId) ?? false;
   }
