@@ -101,7 +101,7 @@ const MODES = {
     w12Users: 1000,
     w3Users: 10_000,
     generators: 2,
-    ladders: { W1: [0.25, 0.5, 1, 2, 3, 5, 7, 10, 14, 20], W2: [0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2] },
+    ladders: { W1: [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7, 10, 14, 20], W2: [0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2] },
     stepMs: 15_000,
     drainMs: 10_000,
     warmupMs: 5000,
@@ -202,18 +202,19 @@ function buildInfo() {
   };
 }
 
-function newestMtime(dir) {
+function newestMtime(dir, keep = (name) => name.endsWith('.ts') && !name.endsWith('spec.ts')) {
   let newest = 0;
+  if (!fs.existsSync(dir)) return newest;
   for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('spec.ts')) continue;
+    if (!entry.isFile() || !keep(entry.name)) continue;
     newest = Math.max(newest, fs.statSync(path.join(entry.parentPath ?? entry.path, entry.name)).mtimeMs);
   }
   return newest;
 }
 
+/** When the last build wrote anything: tsc leaves an output whose text did not change untouched. */
 function distMtime() {
-  const main = path.join(ROOT, 'dist/apps/gateway/src/main.js');
-  return fs.existsSync(main) ? fs.statSync(main).mtimeMs : 0;
+  return newestMtime(path.join(ROOT, 'dist/apps'), (name) => name.endsWith('.js'));
 }
 
 const startedAt = Date.now();
