@@ -35,8 +35,9 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
   private readonly removedWhileLoading = new Map<string, Set<string>>();
   private readonly userOps = new Map<string, Promise<void>>();
   private connectedBefore = false;
-  /** Counts start-overs (see startOver). */
+  /** Counts start-overs (see startOver), and those of them that came with a new queue. */
   private generation = 0;
+  private queueGeneration = 0;
   /** Between noticing a loss and watching for the next one. */
   private recovering = false;
   private stopping = false;
@@ -79,13 +80,14 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
     return this.serial(userId, async () => {
       if (this.loaded.has(userId)) return;
       // A start-over while this runs makes what it learnt stale; its socket is being closed anyway.
-      const generation = this.generation;
+      const { generation, queueGeneration } = this;
       this.removedWhileLoading.set(userId, new Set());
       try {
         if (!this.attached.has(userId)) {
           await this.inbox.attachQueue(this.queue, userId);
+          // Still this connection's queue: the binding is there to be removed when they leave.
+          if (queueGeneration === this.queueGeneration) this.attached.add(userId);
           if (generation !== this.generation) return;
-          this.attached.add(userId);
         }
         const { roomIds, visibleFrom } = await this.rpc.request(Commands.ROOM_MEMBERSHIPS_LIST, { userId });
         if (generation !== this.generation) return;
@@ -175,7 +177,10 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
   private startOver(reason: 'broker_reconnected' | 'events_lost', closeReason: string): void {
     this.startOvers.inc({ reason });
     this.generation++;
-    if (reason === 'broker_reconnected') this.attached.clear();
+    if (reason === 'broker_reconnected') {
+      this.queueGeneration++;
+      this.attached.clear();
+    }
     this.loaded.clear();
     this.directory.forgetAllMemberships();
     for (const conn of this.directory.allConnections()) conn.close(WsCloseCodes.GOING_AWAY, closeReason);
