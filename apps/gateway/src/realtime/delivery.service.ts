@@ -20,7 +20,8 @@ const ROOM_UPDATED_MARK = `"${Events.ROOM_UPDATED}"`;
  * Gets room and user events to the sockets on this gateway. The gateway has ONE transient,
  * exclusive queue; while a user has a socket here, that queue is bound to the user's inbox
  * exchange. RabbitMQ puts each event in the queue once, however many local users' inboxes it
- * matched, and the gateway fans it out to the local members of the room.
+ * matched, and the gateway fans it out to the local members of the room. (A second queue beside
+ * it only ever holds word that the first one dropped events: see onEventsLost.)
  */
 @Injectable()
 export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown {
