@@ -270,11 +270,24 @@ describe('history: hide history before join', () => {
     );
     const got = await call<RoomView>(carl, 'GET', `/rooms/${room}`);
     expect(got.body.settings).toMatchObject({ historyVisibility: 'shared' });
+    // Live too: the gateway follows the setting, so an edit of an older message now reaches Carl.
+    const old = before[0].id;
+    const edit = (content: string) => call(olga, 'PATCH', `/rooms/${room}/messages/${old}`, { content });
+    expect((await edit('secret beta, now shared')).status).toBe(200);
+    await carlWs.waitFor((f) => f.type === 'message.edited' && (f.message as MessageView).id === old);
 
     const closed = await setVisibility(olga, room, 'joined');
     expect(closed.status).toBe(200);
     const hiddenAgain = await page(carl, room, '?afterSeq=0');
     expect(ids(hiddenAgain.messages).filter((id) => hiddenIds().has(id))).toEqual([]);
+    // And hidden again: a second edit of it does not reach him (the marker follows it in the room).
+    const editsOfOld = () =>
+      carlWs.ofType('message.edited').filter((f) => (f.message as MessageView).id === old).length;
+    expect(editsOfOld()).toBe(1);
+    expect((await edit('secret beta, hidden again')).status).toBe(200);
+    const marker = await send(olga, room, 'secret marker after the second edit');
+    await carlWs.waitFor((f) => f.type === 'message.created' && (f.message as MessageView).id === marker.id);
+    expect(editsOfOld()).toBe(1);
   });
 
   it('a member who leaves and rejoins reads from the new join only', async () => {

@@ -14,7 +14,7 @@ import { AmqpConnection, InboxBindings, RpcClient } from '@app/messaging';
 import { GatewayConfig } from '../gateway.config';
 import { LocalDirectory } from './local-directory';
 
-const ROOM_UPDATED_MARK = `"${Events.ROOM_UPDATED}"`;
+const ROOM_UPDATED_MARK = Buffer.from(`"${Events.ROOM_UPDATED}"`);
 
 /**
  * Gets room and user events to the sockets on this gateway. The gateway has ONE transient,
