@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from '../ids/random-pool';
 
 export interface RequestContext {
   /** One id for one piece of work across HTTP, WebSocket and AMQP hops, and in every log line. */
@@ -12,7 +12,7 @@ const storage = new AsyncLocalStorage<RequestContext>();
 const SAFE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export function newCorrelationId(): string {
-  return randomBytes(9).toString('base64url');
+  return pooledRandomBytes(9).toString('base64url');
 }
 
 export function runWithContext<T>(correlationId: string | undefined, fn: () => T): T {

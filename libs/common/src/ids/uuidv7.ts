@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { pooledRandomBytes } from './random-pool';
 
 let lastMs = 0;
 let lastSeq = 0;
@@ -9,7 +9,7 @@ let lastSeq = 0;
  * monotonic.
  */
 export function uuidv7(now: number = Date.now()): string {
-  const bytes = randomBytes(16);
+  const bytes = pooledRandomBytes(16);
   let ms = now;
   if (ms <= lastMs) {
     ms = lastMs;
