@@ -1,6 +1,8 @@
 import { plainToInstance } from 'class-transformer';
 import { getMetadataStorage, validateSync, ValidationError } from 'class-validator';
+import { isDeepStrictEqual } from 'node:util';
 import { CommonErrorCode, ErrorDetail } from './errors';
+import { ValidationPlans } from './validation-plan';
 
 type RuleStorage = ReturnType<typeof getMetadataStorage>;
 type RuleLookup = RuleStorage['getTargetValidationMetadatas'];
@@ -12,7 +14,10 @@ const memoised = new WeakSet<RuleStorage>();
  * the largest part of validating a frame. The rules of a class do not change once its module
  * has loaded, so each lookup is kept; adding a rule (a class loaded later) forgets them all.
  */
-export function memoiseRuleLookup(storage: RuleStorage = getMetadataStorage()): void {
+export function memoiseRuleLookup(
+  storage: RuleStorage = getMetadataStorage(),
+  onRuleAdded?: () => void,
+): void {
   if (memoised.has(storage)) return;
   memoised.add(storage);
   const lookup = storage.getTargetValidationMetadatas.bind(storage) as RuleLookup;
@@ -21,6 +26,7 @@ export function memoiseRuleLookup(storage: RuleStorage = getMetadataStorage()): 
   storage.addValidationMetadata = (metadata) => {
     memo = new Map();
     add(metadata);
+    onRuleAdded?.();
   };
   storage.getTargetValidationMetadatas = (target, schema, always, strictGroups, groups) => {
     const key = `${schema}\u0000${always}\u0000${strictGroups}\u0000${groups?.join('\u0000') ?? ''}`;
@@ -31,7 +37,24 @@ export function memoiseRuleLookup(storage: RuleStorage = getMetadataStorage()): 
     return rules;
   };
 }
-memoiseRuleLookup();
+const plans = new ValidationPlans();
+memoiseRuleLookup(getMetadataStorage(), () => plans.forget());
+
+export interface ContractMismatch {
+  contract: string;
+  plain: unknown;
+  fast: unknown;
+  full: unknown;
+}
+let onMismatch: ((mismatch: ContractMismatch) => void) | undefined;
+
+/**
+ * Tests: parse every contract both ways, return the full way's answer, and report each payload
+ * the fast way accepted differently (a rule it misread would otherwise let bad input through).
+ */
+export function crossCheckContracts(report: ((mismatch: ContractMismatch) => void) | undefined): void {
+  onMismatch = report;
+}
 
 export class ContractValidationError extends Error {
   readonly code = CommonErrorCode.VALIDATION_FAILED;
@@ -64,6 +87,8 @@ export function parseContract<T extends object>(cls: Ctor<T>, plain: unknown): T
   if (plain === null || typeof plain !== 'object' || Array.isArray(plain)) {
     throw new ContractValidationError('Expected a JSON object', [{ reason: 'not an object' }]);
   }
+  const fast = plans.tryFastParse(cls, plain);
+  if (fast !== undefined && !onMismatch) return fast;
   const instance = plainToInstance(cls, plain, { enableImplicitConversion: false });
   const errors = validateSync(instance as object, {
     whitelist: true,
@@ -71,6 +96,8 @@ export function parseContract<T extends object>(cls: Ctor<T>, plain: unknown): T
     forbidUnknownValues: true,
     validationError: { target: false, value: false },
   });
+  if (fast !== undefined && (errors.length > 0 || !isDeepStrictEqual(fast, instance)))
+    onMismatch?.({ contract: cls.name, plain, fast, full: errors.length > 0 ? flatten(errors) : instance });
   if (errors.length > 0) {
     const details = flatten(errors);
     throw new ContractValidationError(
