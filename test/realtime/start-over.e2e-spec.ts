@@ -159,4 +159,18 @@ describe('a gateway that lost events starts over', () => {
     await receives(again, await aliceSays(roomId, 'after-the-reconnect', 'still here'));
     await again.close();
   }, 60_000);
+
+  it('a gateway whose queue is deleted under it (by an operator) reconnects and starts over too', async () => {
+    const roomId = await createRoomWith(sys.baseUrl, alice, [carol], 'queue deleted');
+    const carolWs = await TestSocket.connect(sys.wsUrl, carol.token);
+    const queue = sys.apps.gateway.get(DeliveryService).queue;
+    // The connection stays up; only the consumer is cancelled by the broker.
+    await promisify(execFile)('rabbitmqctl', ['-q', 'delete_queue', '-p', sys.vhost.name, queue]);
+
+    await eventually(() => carolWs.closed, 15_000);
+    expect(carolWs.closed).toEqual({ code: 1001, reason: 'broker reconnected: resync' });
+    const again = await eventually(() => TestSocket.connect(sys.wsUrl, carol.token), 15_000, 250);
+    await receives(again, await aliceSays(roomId, 'after-the-deletion', 'delivered again'));
+    await again.close();
+  }, 60_000);
 });

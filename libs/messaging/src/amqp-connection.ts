@@ -120,6 +120,20 @@ export class AmqpConnection {
     return { routed };
   }
 
+  /**
+   * A channel for a setup's consumer (see onConnect). If it closes (a channel error) or the broker
+   * cancels one of its consumers (its queue was deleted) while the connection stays up, nothing
+   * else would notice: the service would go on without that consumer. So the connection is closed
+   * and reopened, and every setup runs again, as after any broker failure.
+   */
+  async setupChannel(model: ChannelModel, name: string): Promise<Channel> {
+    const ch = await model.createChannel();
+    ch.on('error', (err: Error) => this.logger.warn(`${name} channel error: ${err.message}`));
+    ch.on('close', () => this.startOver(model, `${name} channel closed`));
+    ch.on('cancel', () => this.startOver(model, `the broker cancelled a ${name} consumer`));
+    return ch;
+  }
+
   /** A plain channel on the current connection, for callers that manage their own lifecycle. */
   async createChannel(): Promise<Channel> {
     if (!this.model)
@@ -187,11 +201,9 @@ export class AmqpConnection {
         if (msg.properties.messageId) this.returned.add(String(msg.properties.messageId));
       });
       publisher.on('error', (err: Error) => this.logger.error(`publisher channel error: ${err.message}`));
-      publisher.on('close', () => {
-        // A channel-level error (never expected on the publisher) closes the connection too, so
-        // every setup is replayed on a consistent state.
-        if (this.model === model && !this.closing) model.close().catch(() => undefined);
-      });
+      // A channel-level error (never expected on the publisher) closes the connection too, so
+      // every setup is replayed on a consistent state.
+      publisher.on('close', () => this.startOver(model, 'publisher channel closed'));
       this.model = model;
       if (this.prelude) {
         const ch = await model.createChannel();
@@ -208,6 +220,17 @@ export class AmqpConnection {
     this.attempt = 0;
     this.logger.log('connected');
     for (const w of [...this.waiters]) w();
+  }
+
+  /** Close `model` if it is still the live connection; its 'close' handler reconnects. */
+  private startOver(model: ChannelModel, reason: string): void {
+    // Later in the turn: when the whole connection closes, its channels close first, and by
+    // then this is no longer the live connection.
+    setImmediate(() => {
+      if (this.model !== model || this.closing) return;
+      this.logger.warn(`${reason}: reconnecting`);
+      model.close().catch(() => undefined);
+    });
   }
 
   private scheduleReconnect(): void {

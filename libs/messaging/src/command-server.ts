@@ -82,8 +82,7 @@ export class CommandServer {
 
   async start(): Promise<void> {
     await this.amqp.onConnect(async (model) => {
-      const ch = await model.createChannel();
-      ch.on('error', (err: Error) => this.logger.warn(`command channel error: ${err.message}`));
+      const ch = await this.amqp.setupChannel(model, 'command');
       await declareSharedTopology(ch);
       await declareCommandQueue(ch, this.queue);
       await ch.prefetch(this.prefetch);

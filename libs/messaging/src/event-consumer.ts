@@ -53,8 +53,7 @@ export class EventConsumer {
   async subscribe<T extends object>(sub: EventSubscription<T>): Promise<void> {
     this.subscribed.add(sub.queue);
     await this.amqp.onConnect(async (model) => {
-      const ch = await model.createChannel();
-      ch.on('error', (err: Error) => this.logger.warn(`${sub.queue} channel error: ${err.message}`));
+      const ch = await this.amqp.setupChannel(model, sub.queue);
       await declareSharedTopology(ch);
       await declareEventQueue(ch, sub.queue);
       await ch.prefetch(sub.prefetch ?? 32);

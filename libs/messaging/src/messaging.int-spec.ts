@@ -303,4 +303,40 @@ describe('messaging against a real RabbitMQ', () => {
     expect(out).toMatchObject({ echo: roomId });
     expect(server.connected).toBe(true);
   }, 30_000);
+
+  describe('a consumer lost while the connection stays up', () => {
+    const roomId = '0190f5c2-7c1a-7000-8000-000000000004';
+
+    /** Runs `lose`, then expects the server's setups to run again and its commands to be answered. */
+    const expectComesBackAfter = async (lose: () => Promise<void>): Promise<void> => {
+      let runs = 0;
+      await server.onConnect(async () => {
+        runs++;
+      });
+      await lose();
+      await eventually(() => runs === 2, 10_000);
+      const out = await eventually(
+        () => rpc.request(Commands.HISTORY_PAGE, { roomId, limit: 1 }),
+        15_000,
+        200,
+      );
+      expect(out).toMatchObject({ echo: roomId });
+    };
+
+    it('comes back when its queue is deleted under it (the broker cancels the consumer)', async () => {
+      await expectComesBackAfter(async () => {
+        const admin = await client.createChannel();
+        await admin.deleteQueue(Queues.HISTORY_COMMANDS);
+        await admin.close();
+      });
+    }, 30_000);
+
+    it('comes back when its channel closes on an error', async () => {
+      await expectComesBackAfter(async () => {
+        const ch = (commands as unknown as { channel: Channel }).channel;
+        // An ack for a delivery the channel never had: the broker closes the channel (406).
+        ch.ack({ fields: { deliveryTag: 999_999 } } as Parameters<Channel['ack']>[0]);
+      });
+    }, 30_000);
+  });
 });

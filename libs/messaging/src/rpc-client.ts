@@ -96,8 +96,7 @@ export class RpcClient {
 
   async start(): Promise<void> {
     await this.amqp.onConnect(async (model) => {
-      const ch = await model.createChannel();
-      ch.on('error', (err: Error) => this.logger.warn(`rpc channel error: ${err.message}`));
+      const ch = await this.amqp.setupChannel(model, 'rpc');
       ch.on('close', () => {
         if (this.channel === ch) this.channel = undefined;
         // Replies for these would arrive on a channel that no longer exists.

@@ -75,8 +75,7 @@ export class RevocationService implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     await this.amqp.onConnect(async (model) => {
-      const ch = await model.createChannel();
-      ch.on('error', (err: Error) => this.logger.warn(`revocation channel error: ${err.message}`));
+      const ch = await this.amqp.setupChannel(model, 'revocation');
       const { queue } = await ch.assertQueue('', {
         exclusive: true,
         autoDelete: true,

@@ -119,8 +119,7 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
   }
 
   private async openQueue(model: ChannelModel): Promise<void> {
-    const ch = await model.createChannel();
-    ch.on('error', (err: Error) => this.logger.warn(`delivery channel error: ${err.message}`));
+    const ch = await this.amqp.setupChannel(model, 'delivery');
     // Bounded: if this gateway stalls, the oldest events are dropped, and each one dropped is
     // dead-lettered to a one-message queue beside it, so the gateway learns that it lost some.
     // Exclusive, not auto-delete: both live exactly as long as this connection.
