@@ -3,7 +3,7 @@ import { pooledRandomBytes } from './random-pool';
 describe('pooledRandomBytes', () => {
   it('hands out each stretch of the pool once, across refills', () => {
     const seen = new Set<string>();
-    // 9-byte pieces do not divide the 4096-byte pool: refills also happen mid-piece.
+    // 9-byte pieces do not divide the 4096-byte pool: each refill leaves a short tail unused.
     for (let i = 0; i < 3_000; i++) {
       const bytes = pooledRandomBytes(9);
       expect(bytes).toHaveLength(9);
