@@ -6,7 +6,7 @@ import { Commands } from '@app/contracts';
 import { AmqpConnection } from '@app/messaging';
 import { DeliveryService } from '../../apps/gateway/src/realtime/delivery.service';
 import { registerUser, TestUser } from '../support/http';
-import { eventually } from '../support/infra';
+import { closeBrokerConnection, eventually } from '../support/infra';
 import { createRoomWith } from '../support/rooms';
 import { connectRpc } from '../support/rpc';
 import { startSystem, RunningSystem } from '../support/system';
@@ -132,23 +132,7 @@ describe('a gateway that lost events starts over', () => {
   it('a gateway that lost its broker connection starts over the same way, and delivers again', async () => {
     const roomId = await createRoomWith(sys.baseUrl, alice, [carol], 'reconnect');
     const carolWs = await TestSocket.connect(sys.wsUrl, carol.token);
-    const run = promisify(execFile);
-    const { stdout } = await run('rabbitmqctl', [
-      '-q',
-      'list_connections',
-      '-p',
-      sys.vhost.name,
-      'pid',
-      'client_properties',
-    ]);
-    const line = stdout.split('\n').find((l) => l.includes('gateway-'));
-    expect(line).toBeDefined();
-    await run('rabbitmqctl', [
-      '-q',
-      'close_connection',
-      (line as string).split('\t')[0],
-      'test: broker-side failure',
-    ]);
+    await closeBrokerConnection(sys.vhost.name, 'gateway-', 'test: broker-side failure');
 
     await eventually(() => carolWs.closed, 15_000);
     expect(carolWs.closed).toEqual({ code: 1001, reason: 'broker reconnected: resync' });

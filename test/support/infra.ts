@@ -72,6 +72,28 @@ export async function createTestVhost(prefix = 'hc_test'): Promise<Isolated> {
   };
 }
 
+/**
+ * Close, from the broker's side, the connection in `vhost` whose name contains `name`.
+ * `list_connections` lists every vhost whatever `-p` says, so the vhost column picks ours: a
+ * system running next to the tests (`npm start`) has connections of the same names.
+ */
+export async function closeBrokerConnection(vhost: string, name: string, reason: string): Promise<void> {
+  const { stdout } = await exec('rabbitmqctl', [
+    '-q',
+    '--no-table-headers',
+    'list_connections',
+    'vhost',
+    'pid',
+    'client_properties',
+  ]);
+  const line = String(stdout)
+    .split('\n')
+    .map((l) => l.split('\t'))
+    .find(([v, , props]) => v === vhost && props?.includes(name));
+  if (!line) throw new Error(`no connection named like ${name} in vhost ${vhost}`);
+  await exec('rabbitmqctl', ['-q', 'close_connection', line[1], reason]);
+}
+
 /** Poll until `fn` returns a truthy value or time runs out. */
 export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000, stepMs = 25): Promise<T> {
   const deadline = Date.now() + timeoutMs;

@@ -1,7 +1,5 @@
 import { Channel } from 'amqplib';
-import { execFile } from 'node:child_process';
 import { Socket } from 'node:net';
-import { promisify } from 'node:util';
 import {
   COMMAND_BATCH_CONTENT_TYPE,
   CommandBatchLimits,
@@ -14,7 +12,7 @@ import {
 } from '@app/contracts';
 import { AppException } from '@app/common';
 import { currentCorrelationId } from '@app/common/context/request-context';
-import { createTestVhost, eventually, Isolated } from '../../../test/support/infra';
+import { closeBrokerConnection, createTestVhost, eventually, Isolated } from '../../../test/support/infra';
 import { AmqpConnection } from './amqp-connection';
 import { CommandServer } from './command-server';
 import { EventPublisher } from './event-publisher';
@@ -283,19 +281,7 @@ describe('messaging against a real RabbitMQ', () => {
   });
 
   it('recovers after the broker drops the connection: topology and consumers come back', async () => {
-    const run = promisify(execFile);
-    const { stdout } = await run('rabbitmqctl', [
-      '-q',
-      'list_connections',
-      '-p',
-      vhost.name,
-      'pid',
-      'client_properties',
-    ]);
-    const line = stdout.split('\n').find((l) => l.includes('test-server'));
-    expect(line).toBeDefined();
-    const pid = (line as string).split('\t')[0];
-    await run('rabbitmqctl', ['-q', 'close_connection', pid, 'test: simulated broker-side failure']);
+    await closeBrokerConnection(vhost.name, 'test-server', 'test: simulated broker-side failure');
     await eventually(() => !server.connected, 5000);
     // The server reconnects by itself, redeclares its queue and consumer; requests work again.
     const roomId = '0190f5c2-7c1a-7000-8000-000000000003';
