@@ -1,5 +1,5 @@
 import { INestApplication } from '@nestjs/common';
-import { Channel } from 'amqplib';
+import { Channel, ConsumeMessage } from 'amqplib';
 import { Client } from 'pg';
 import {
   AppendMessageCommand,
@@ -8,14 +8,18 @@ import {
   MessageView,
   PageMessagesCommand,
   DomainEvent,
+  Events,
+  Exchanges,
   gatewayQueue,
   InviteLinkView,
+  parseRoomEventKey,
   Queues,
+  RoutingKeys,
   RoomView,
   UserRole,
 } from '@app/contracts';
 import { AppException, uuidv7 } from '@app/common';
-import { AmqpConnection, CommandServer, InboxBindings, RpcClient } from '@app/messaging';
+import { AmqpConnection, CommandServer, RpcClient } from '@app/messaging';
 import { startRoomService } from '../../apps/room/src';
 import { createTestDatabase, createTestVhost, eventually, Isolated } from '../support/infra';
 import { connectRpc } from '../support/rpc';
@@ -23,7 +27,10 @@ import { connectRpc } from '../support/rpc';
 export const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
 export const quiet = (ms = 200) => new Promise((r) => setTimeout(r, ms));
 
-/** A queue bound to one user's inbox, as a gateway binds it for a connected user. */
+/**
+ * A connected device as its gateway sees it: what reaches the gateway's queue for this user,
+ * handed on only while the gateway believes the user is in the room.
+ */
 export interface InboxProbe {
   userId: string;
   events: DomainEvent[];
@@ -33,8 +40,8 @@ export interface InboxProbe {
 
 /**
  * One room service (or several, sharing a database and a vhost) on real PostgreSQL and
- * RabbitMQ, driven over RPC like the gateway drives it, with inbox probes standing in for
- * connected users.
+ * RabbitMQ, driven over RPC like the gateway drives it, with probes bound the way a gateway binds
+ * its queue standing in for connected users.
  */
 export class RoomKit {
   db!: Isolated;
@@ -136,15 +143,50 @@ export class RoomKit {
     return (await this.pg.query(text, params)).rows as T[];
   }
 
+  /**
+   * Follows the gateway's rule: its queue is bound to the user's key and to each room they are
+   * in; `user.membership.added` binds the room before it or anything behind it is handed on;
+   * `user.membership.removed` drops the room before anything behind it is. A room event is
+   * recorded only while its room is in the set, as a gateway hands it only to members it knows.
+   */
   async probe(userId: string): Promise<InboxProbe> {
-    // Exclusive queues belong to their connection: declare and bind on the same one.
+    const ch = this.probeChannel;
     const queue = gatewayQueue(`probe-${uuidv7()}`);
-    await this.probeChannel.assertQueue(queue, { exclusive: true, autoDelete: true, durable: false });
-    await new InboxBindings(this.client.amqp).attachQueue(queue, userId);
+    const bind = (roomId: string) =>
+      ch.bindQueue(queue, Exchanges.ROOM_EVENTS, RoutingKeys.roomBinding(roomId));
+    await ch.assertQueue(queue, { exclusive: true, autoDelete: true, durable: false });
+    await ch.bindQueue(queue, Exchanges.USER_EVENTS, RoutingKeys.userEvent(userId));
+    const rooms = new Set((await this.rpc.request(Commands.ROOM_MEMBERSHIPS_LIST, { userId })).roomIds);
+    for (const roomId of rooms) await bind(roomId);
+
     const events: DomainEvent[] = [];
-    await this.probeChannel.consume(
+    // Deliveries in arrival order, held while a binding is being confirmed.
+    const backlog: ConsumeMessage[] = [];
+    let draining = false;
+    let failure: Error | undefined;
+    const drain = async (): Promise<void> => {
+      if (draining || failure) return;
+      draining = true;
+      for (let m = backlog.shift(); m; m = backlog.shift()) {
+        const event = JSON.parse(m.content.toString('utf8')) as DomainEvent;
+        if (event.type === Events.USER_MEMBERSHIP_ADDED && !rooms.has(event.room.id)) {
+          await bind(event.room.id);
+          rooms.add(event.room.id);
+        } else if (event.type === Events.USER_MEMBERSHIP_REMOVED && rooms.delete(event.roomId)) {
+          await ch.unbindQueue(queue, Exchanges.ROOM_EVENTS, RoutingKeys.roomBinding(event.roomId));
+        }
+        const room = parseRoomEventKey(m.fields.routingKey);
+        if (!room || rooms.has(room.roomId)) events.push(event);
+      }
+      draining = false;
+    };
+    await ch.consume(
       queue,
-      (m) => m && events.push(JSON.parse(m.content.toString('utf8')) as DomainEvent),
+      (m) => {
+        if (!m) return;
+        backlog.push(m);
+        drain().catch((err: Error) => (failure = err));
+      },
       { noAck: true },
     );
     return {
@@ -152,7 +194,10 @@ export class RoomKit {
       events,
       types: () => events.map((e) => e.type),
       waitFor: async (pred, timeoutMs = 5000) =>
-        (await eventually(() => events.find(pred), timeoutMs)) as DomainEvent,
+        (await eventually(() => {
+          if (failure) throw failure;
+          return events.find(pred);
+        }, timeoutMs)) as DomainEvent,
     };
   }
 

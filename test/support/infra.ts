@@ -94,6 +94,26 @@ export async function closeBrokerConnection(vhost: string, name: string, reason:
   await exec('rabbitmqctl', ['-q', 'close_connection', line[1], reason]);
 }
 
+/** The bindings of one queue in `vhost` (but the default exchange's), as `exchange routing-key` lines. */
+export async function queueBindings(vhost: string, queue: string): Promise<string[]> {
+  const { stdout } = await exec('rabbitmqctl', [
+    '-q',
+    '--no-table-headers',
+    'list_bindings',
+    '-p',
+    vhost,
+    'source_name',
+    'destination_name',
+    'routing_key',
+  ]);
+  return String(stdout)
+    .split('\n')
+    .map((l) => l.split('\t'))
+    .filter(([source, destination]) => source && destination === queue)
+    .map(([source, , key]) => `${source} ${key}`)
+    .sort();
+}
+
 /** Poll until `fn` returns a truthy value or time runs out. */
 export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 5000, stepMs = 25): Promise<T> {
   const deadline = Date.now() + timeoutMs;

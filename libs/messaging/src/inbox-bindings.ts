@@ -1,22 +1,23 @@
-import { Logger } from '@nestjs/common';
 import { Channel } from 'amqplib';
 import { botQueue, Exchanges, inboxExchange, RoutingKeys } from '@app/contracts';
 import { AmqpConnection } from './amqp-connection';
 import { declareBotQueue } from './topology';
+import { TopologyChannel } from './topology-channel';
 
 /**
- * Per-user inboxes. An inbox is a durable fanout exchange `happychat.inbox.<userId>` bound to
- * `happychat.room.events` with `room.<roomId>.user.*` for every room the user is in, and to
- * `happychat.user.events` with `user.<userId>`. Gateways bind their one queue to the inboxes of
- * the users connected to them. No messages are stored per user: the fan-out costs no disk write
- * per recipient, and RabbitMQ delivers a message once per gateway queue however many of its
- * inboxes it matched.
+ * Integrations' inboxes. An inbox is a durable fanout exchange `happychat.inbox.<botId>` bound to
+ * `happychat.room.events` with `room.<roomId>.user.*` for every room the integration is in, and
+ * to `happychat.user.events` with `user.<botId>`; the integration's durable queue hangs off it,
+ * so it hears exactly its rooms whether or not it is connected. People have no inbox: gateways
+ * bind their own queue per room and per connected user (see the gateway's DeliveryService), which
+ * spares RabbitMQ routing every room event into one exchange per member.
  */
 export class InboxBindings {
-  private readonly logger = new Logger('InboxBindings');
-  private channel?: Promise<Channel>;
+  private readonly topology: TopologyChannel;
 
-  constructor(private readonly amqp: AmqpConnection) {}
+  constructor(amqp: AmqpConnection) {
+    this.topology = new TopologyChannel(amqp, 'InboxBindings');
+  }
 
   async ensureInbox(userId: string): Promise<void> {
     await this.run(async (ch) => {
@@ -38,15 +39,6 @@ export class InboxBindings {
     );
   }
 
-  async attachQueue(queue: string, userId: string): Promise<void> {
-    await this.ensureInbox(userId);
-    await this.run((ch) => ch.bindQueue(queue, inboxExchange(userId), ''));
-  }
-
-  async detachQueue(queue: string, userId: string): Promise<void> {
-    await this.run((ch) => ch.unbindQueue(queue, inboxExchange(userId), ''));
-  }
-
   /** An integration's own durable queue, bound to its inbox (so to its rooms, through membership). */
   async ensureBotQueue(botId: string): Promise<void> {
     await this.ensureInbox(botId);
@@ -59,31 +51,7 @@ export class InboxBindings {
     });
   }
 
-  /**
-   * Topology changes go through one dedicated channel. A channel error (e.g. a binding to an
-   * exchange deleted underneath us) closes only that channel; the next call opens a new one.
-   */
-  private async run<T>(fn: (ch: Channel) => Promise<T>): Promise<T> {
-    const ch = await this.getChannel();
-    return fn(ch);
-  }
-
-  private getChannel(): Promise<Channel> {
-    if (!this.channel) {
-      const opening = (async () => {
-        await this.amqp.waitForConnection(5_000);
-        const ch = await this.amqp.createChannel();
-        ch.on('error', (err: Error) => this.logger.warn(`topology channel error: ${err.message}`));
-        ch.on('close', () => {
-          if (this.channel === opening) this.channel = undefined;
-        });
-        return ch;
-      })();
-      opening.catch(() => {
-        if (this.channel === opening) this.channel = undefined;
-      });
-      this.channel = opening;
-    }
-    return this.channel;
+  private run<T>(fn: (ch: Channel) => Promise<T>): Promise<T> {
+    return this.topology.run(fn);
   }
 }

@@ -5,5 +5,6 @@ export * from './command-handler.decorator';
 export * from './command-server';
 export * from './event-publisher';
 export * from './inbox-bindings';
+export * from './topology-channel';
 export * from './messaging.module';
 export * from './event-consumer';

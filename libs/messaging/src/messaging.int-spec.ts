@@ -9,6 +9,7 @@ import {
   gatewayQueue,
   Queues,
   RoomErrorCode,
+  RoutingKeys,
 } from '@app/contracts';
 import { AppException } from '@app/common';
 import { currentCorrelationId } from '@app/common/context/request-context';
@@ -16,7 +17,6 @@ import { closeBrokerConnection, createTestVhost, eventually, Isolated } from '..
 import { AmqpConnection } from './amqp-connection';
 import { CommandServer } from './command-server';
 import { EventPublisher } from './event-publisher';
-import { InboxBindings } from './inbox-bindings';
 import { RpcClient } from './rpc-client';
 
 describe('messaging against a real RabbitMQ', () => {
@@ -238,18 +238,17 @@ describe('messaging against a real RabbitMQ', () => {
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
-  it('delivers a room event once per gateway queue however many inboxes match, and stops after unbind', async () => {
-    const inbox = new InboxBindings(server);
+  it('delivers a room event once to a gateway queue bound to the room and its members, and stops after unbind', async () => {
     const events = new EventPublisher(server);
     const roomId = '0190f5c2-7c1a-7000-8000-0000000000aa';
     const [alice, bob] = ['0190f5c2-7c1a-7000-8000-0000000000a1', '0190f5c2-7c1a-7000-8000-0000000000b1'];
-    await inbox.bindRoom(alice, roomId);
-    await inbox.bindRoom(bob, roomId);
     const ch: Channel = await server.createChannel();
     const q = gatewayQueue('test-gw');
     await ch.assertQueue(q, { exclusive: true, autoDelete: true, durable: false });
-    await inbox.attachQueue(q, alice);
-    await inbox.attachQueue(q, bob);
+    // What a gateway binds with Alice and Bob connected, both in the room.
+    await ch.bindQueue(q, Exchanges.ROOM_EVENTS, RoutingKeys.roomBinding(roomId));
+    await ch.bindQueue(q, Exchanges.USER_EVENTS, RoutingKeys.userEvent(alice));
+    await ch.bindQueue(q, Exchanges.USER_EVENTS, RoutingKeys.userEvent(bob));
     const got: string[] = [];
     await ch.consume(
       q,
@@ -272,8 +271,7 @@ describe('messaging against a real RabbitMQ', () => {
     await eventually(() => got.length >= 1);
     await new Promise((r) => setTimeout(r, 100));
     expect(got).toEqual([`${Exchanges.ROOM_EVENTS}|room.${roomId}.user.${alice}|e1`]);
-    await inbox.unbindRoom(alice, roomId);
-    await inbox.unbindRoom(bob, roomId);
+    await ch.unbindQueue(q, Exchanges.ROOM_EVENTS, RoutingKeys.roomBinding(roomId));
     await events.publishRoomEvent(roomId, alice, event('e2'));
     await new Promise((r) => setTimeout(r, 150));
     expect(got).toHaveLength(1);

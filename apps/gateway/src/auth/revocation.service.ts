@@ -134,8 +134,8 @@ export class RevocationService implements OnModuleInit, OnModuleDestroy {
   }
 
   /**
-   * Record a revocation. Idempotent: the same event arriving through the broadcast and through a
-   * user's inbox notifies listeners once.
+   * Record a revocation. Idempotent: the same event arriving through the broadcast and through
+   * the user's own events notifies listeners once.
    */
   noteRevoked(notice: RevokedSessionNotice & { tokensExpireAt?: string }): void {
     const now = Date.now();

@@ -3,14 +3,16 @@ import { Channel, ChannelModel, ConsumeMessage } from 'amqplib';
 import {
   Commands,
   Events,
+  Exchanges,
   gatewayQueue,
+  RoutingKeys,
   parseRoomEventKey,
   parseUserEventKey,
   DomainEvent,
   WsCloseCodes,
 } from '@app/contracts';
 import { Metrics, uuidv7 } from '@app/common';
-import { AmqpConnection, InboxBindings, RpcClient } from '@app/messaging';
+import { AmqpConnection, RpcClient, TopologyChannel } from '@app/messaging';
 import { GatewayConfig } from '../gateway.config';
 import { LocalDirectory } from './local-directory';
 
@@ -18,18 +20,25 @@ const ROOM_UPDATED_MARK = Buffer.from(`"${Events.ROOM_UPDATED}"`);
 
 /**
  * Gets room and user events to the sockets on this gateway. The gateway has ONE transient,
- * exclusive queue; while a user has a socket here, that queue is bound to the user's inbox
- * exchange. RabbitMQ puts each event in the queue once, however many local users' inboxes it
- * matched, and the gateway fans it out to the local members of the room. (A second queue beside
- * it only ever holds word that the first one dropped events: see onEventsLost.)
+ * exclusive queue, bound to `happychat.user.events` with `user.<id>` while that user has a socket
+ * here, and to `happychat.room.events` with `room.<id>.user.*` while any user here is in that
+ * room. RabbitMQ routes each room event once per gateway that needs it, and the gateway fans it
+ * out to the local members of the room. Which rooms those are, the gateway learns when a user
+ * connects and then follows from their `user.membership.*` events. (A second queue beside it only
+ * ever holds word that the first one dropped events: see onEventsLost.)
  */
 @Injectable()
 export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger('Delivery');
   readonly instanceId: string;
   readonly queue: string;
-  /** Users whose inbox is bound to this gateway's queue. */
+  /** Users whose events (`user.<id>`) this gateway's queue is bound to. */
   private readonly attached = new Set<string>();
+  /** Rooms whose events this gateway's queue is bound to; kept by syncRoom, one room at a time. */
+  private readonly boundRooms = new Set<string>();
+  private readonly roomOps = new Map<string, Promise<void>>();
+  /** While set, events wait here in arrival order: a room new to this gateway is being bound. */
+  private held?: ConsumeMessage[];
   /** Users whose rooms are loaded into the directory (and kept by their membership events since). */
   private readonly loaded = new Set<string>();
   /** Removals seen while a user's membership list was loading: the list may be older than them. */
@@ -44,16 +53,18 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
   private stopping = false;
   private readonly deliveries;
   private readonly startOvers;
+  private readonly roomBindings;
   private readonly maxQueuedEvents: number;
+  private readonly bindings: TopologyChannel;
 
   constructor(
     config: GatewayConfig,
     private readonly amqp: AmqpConnection,
-    private readonly inbox: InboxBindings,
     private readonly rpc: RpcClient,
     readonly directory: LocalDirectory,
     metrics: Metrics,
   ) {
+    this.bindings = new TopologyChannel(amqp, 'DeliveryBindings');
     this.instanceId = config.GATEWAY_INSTANCE_ID || uuidv7();
     this.queue = gatewayQueue(this.instanceId);
     this.maxQueuedEvents = config.GATEWAY_QUEUE_MAX_EVENTS;
@@ -64,6 +75,10 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
       'happychat_gateway_start_overs_total',
       'Times the gateway forgot what it knew of its sockets and had them all reconnect and resync',
       ['reason'],
+    );
+    this.roomBindings = metrics.gauge(
+      'happychat_gateway_room_bindings',
+      "Rooms whose events this gateway's queue is bound to",
     );
   }
 
@@ -76,16 +91,21 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
     this.stopping = true;
   }
 
-  /** Serialised per user, so a connect and a disconnect of the same user never interleave. */
+  /**
+   * Binds a user's events and rooms to this gateway's queue and loads their rooms. A socket's
+   * first frames wait for this, so what is said from then on reaches it live and what was said
+   * before comes from its resync. Serialised per user, so a connect and a disconnect of the same
+   * user never interleave.
+   */
   ensureAttached(userId: string): Promise<void> {
-    return this.serial(userId, async () => {
+    return this.serial(this.userOps, userId, async () => {
       if (this.loaded.has(userId)) return;
       // A start-over while this runs makes what it learnt stale; its socket is being closed anyway.
       const { generation, queueGeneration } = this;
       this.removedWhileLoading.set(userId, new Set());
       try {
         if (!this.attached.has(userId)) {
-          await this.inbox.attachQueue(this.queue, userId);
+          await this.bind(Exchanges.USER_EVENTS, RoutingKeys.userEvent(userId));
           // Still this connection's queue: the binding is there to be removed when they leave.
           if (queueGeneration === this.queueGeneration) this.attached.add(userId);
           if (generation !== this.generation) return;
@@ -93,12 +113,14 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
         const { roomIds, visibleFrom } = await this.rpc.request(Commands.ROOM_MEMBERSHIPS_LIST, { userId });
         if (generation !== this.generation) return;
         const removed = this.removedWhileLoading.get(userId) ?? new Set();
-        for (const roomId of roomIds) {
-          if (removed.has(roomId)) continue;
+        const rooms = roomIds.filter((roomId) => !removed.has(roomId));
+        for (const roomId of rooms) {
           this.directory.addMembership(userId, roomId);
           const from = visibleFrom?.[roomId];
           if (from) this.directory.setVisibleFrom(userId, roomId, Date.parse(from));
         }
+        await Promise.all(rooms.map((roomId) => this.syncRoom(roomId)));
+        if (generation !== this.generation) return;
         this.loaded.add(userId);
       } finally {
         this.removedWhileLoading.delete(userId);
@@ -107,14 +129,53 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
   }
 
   detachIfIdle(userId: string): Promise<void> {
-    return this.serial(userId, async () => {
+    return this.serial(this.userOps, userId, async () => {
       if (this.stopping || this.directory.hasUser(userId) || !this.attached.has(userId)) return;
       this.attached.delete(userId);
       this.loaded.delete(userId);
+      const rooms = this.directory.roomsOf(userId);
       this.directory.forgetUser(userId);
-      await this.inbox.detachQueue(this.queue, userId).catch((err: Error) => {
+      for (const roomId of rooms) void this.syncRoom(roomId).catch(() => undefined);
+      await this.unbind(Exchanges.USER_EVENTS, RoutingKeys.userEvent(userId)).catch((err: Error) => {
         if (!this.stopping) this.logger.warn(`detach ${userId}: ${err.message}`);
       });
+    });
+  }
+
+  /**
+   * Binds or unbinds a room so that the queue hears it exactly while some user here is in it.
+   * Serialised per room and decided when it runs, so a bind and an unbind of one room never
+   * cross, and the last call settles the binding to what the directory says by then.
+   */
+  private syncRoom(roomId: string): Promise<void> {
+    return this.serial(this.roomOps, roomId, async () => {
+      const wanted = this.directory.hasMembersHere(roomId);
+      if (wanted === this.boundRooms.has(roomId)) return;
+      const key = RoutingKeys.roomBinding(roomId);
+      if (wanted) {
+        const { queueGeneration } = this;
+        await this.bind(Exchanges.ROOM_EVENTS, key);
+        if (queueGeneration === this.queueGeneration) this.boundRooms.add(roomId);
+      } else {
+        this.boundRooms.delete(roomId);
+        await this.unbind(Exchanges.ROOM_EVENTS, key).catch((err: Error) => {
+          // Left bound, the room's events only reach a gateway with nobody here to give them to.
+          if (!this.stopping) this.logger.warn(`unbind room ${roomId}: ${err.message}`);
+        });
+      }
+      this.roomBindings.set(this.boundRooms.size);
+    });
+  }
+
+  private bind(exchange: string, key: string): Promise<void> {
+    return this.bindings.run(async (ch) => {
+      await ch.bindQueue(this.queue, exchange, key);
+    });
+  }
+
+  private unbind(exchange: string, key: string): Promise<void> {
+    return this.bindings.run(async (ch) => {
+      await ch.unbindQueue(this.queue, exchange, key);
     });
   }
 
@@ -136,9 +197,9 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
       },
     });
     // Events published while we were cut off are gone from the broker, and the new queue has no
-    // bindings yet: sockets reconnect, which attaches their inboxes to it, and resync.
+    // bindings yet: sockets reconnect, which binds their users and rooms to it, and resync.
     if (this.connectedBefore) this.startOver('broker_reconnected', 'broker reconnected: resync');
-    await ch.consume(this.queue, (msg) => msg && this.dispatch(msg), { noAck: true });
+    await ch.consume(this.queue, (msg) => msg && this.onEvent(msg), { noAck: true });
     await ch.consume(lost, (msg) => msg && void this.onEventsLost(ch, lost), { noAck: true });
     this.connectedBefore = true;
   }
@@ -172,18 +233,67 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
   /**
    * Forgets every room learnt and closes every socket; each loads its rooms again when it
    * reconnects. After a broker reconnect the bindings are gone too (the queue is new); after a
-   * loss they stay, and the last socket of a user who does not come back removes them as usual.
+   * loss the users' stay, and the last socket of a user who does not come back removes them as
+   * usual, while each room is unbound unless someone who comes back is in it again.
    */
   private startOver(reason: 'broker_reconnected' | 'events_lost', closeReason: string): void {
     this.startOvers.inc({ reason });
     this.generation++;
+    this.held = undefined;
     if (reason === 'broker_reconnected') {
       this.queueGeneration++;
       this.attached.clear();
+      this.boundRooms.clear();
+      this.roomBindings.set(0);
     }
     this.loaded.clear();
     this.directory.forgetAllMemberships();
     for (const conn of this.directory.allConnections()) conn.close(WsCloseCodes.GOING_AWAY, closeReason);
+    for (const roomId of this.boundRooms) void this.syncRoom(roomId).catch(() => undefined);
+  }
+
+  private onEvent(msg: ConsumeMessage): void {
+    if (this.held) this.held.push(msg);
+    else this.dispatch(msg);
+  }
+
+  /**
+   * A user here joined a room this gateway does not hear yet. Their `user.membership.added` goes
+   * to their sockets only once the room is bound, and every event behind it waits too, so the
+   * room's history, which the client fetches on that frame, and its live events meet without a
+   * hole: whatever RabbitMQ did not route here was published before the bind, so before the fetch.
+   */
+  private holdUntilBound(roomId: string, userId: string, raw: Buffer): void {
+    const held: ConsumeMessage[] = [];
+    this.held = held;
+    this.syncRoom(roomId)
+      .then(
+        () => {
+          if (this.held !== held) return;
+          for (const conn of this.directory.connectionsOf(userId)) conn.sendRaw(raw);
+          this.deliveries.inc({ kind: 'user' });
+        },
+        (err: Error) => {
+          if (this.held !== held) return;
+          // Their sockets reconnect and load their rooms again, which retries the binding.
+          this.logger.warn(`bind room ${roomId}: ${err.message}`);
+          for (const conn of this.directory.connectionsOf(userId))
+            conn.close(WsCloseCodes.GOING_AWAY, 'temporarily unavailable: resync');
+        },
+      )
+      .finally(() => {
+        // A start-over in the meantime dropped the backlog, with every socket it was for.
+        if (this.held !== held) return;
+        this.held = undefined;
+        for (let i = 0; i < held.length; i++) {
+          if (this.held) {
+            (this.held as ConsumeMessage[]).push(...held.slice(i));
+            return;
+          }
+          this.dispatch(held[i]);
+        }
+      })
+      .catch(() => undefined);
   }
 
   private dispatch(msg: ConsumeMessage): void {
@@ -216,18 +326,23 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
       this.logger.warn(`unparseable user event on ${key}`);
       return;
     }
-    if (event.type === Events.USER_MEMBERSHIP_ADDED) {
-      this.directory.addMembership(user.userId, event.room.id);
+    // Events still queued for a user who has left this gateway change nothing here.
+    const here = this.attached.has(user.userId);
+    if (event.type === Events.USER_MEMBERSHIP_ADDED && here) {
+      const roomId = event.room.id;
+      this.directory.addMembership(user.userId, roomId);
       // Sent with the membership's join time as occurredAt.
       const hides = event.room.settings?.historyVisibility === 'joined';
-      this.directory.setVisibleFrom(
-        user.userId,
-        event.room.id,
-        hides ? Date.parse(event.occurredAt) : undefined,
-      );
-    } else if (event.type === Events.USER_MEMBERSHIP_REMOVED) {
+      this.directory.setVisibleFrom(user.userId, roomId, hides ? Date.parse(event.occurredAt) : undefined);
+      if (!this.boundRooms.has(roomId) || this.roomOps.has(roomId)) {
+        this.holdUntilBound(roomId, user.userId, raw);
+        return;
+      }
+    } else if (event.type === Events.USER_MEMBERSHIP_REMOVED && here) {
       this.directory.removeMembership(user.userId, event.roomId);
       this.removedWhileLoading.get(user.userId)?.add(event.roomId);
+      if (!this.directory.hasMembersHere(event.roomId))
+        void this.syncRoom(event.roomId).catch(() => undefined);
     }
     for (const conn of this.directory.connectionsOf(user.userId)) conn.sendRaw(raw);
     this.deliveries.inc({ kind: 'user' });
@@ -265,7 +380,7 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
     const known = this.directory.visibleFrom(roomId);
     for (const userId of [...this.directory.membersHere(roomId)]) {
       if (known?.has(userId)) continue;
-      void this.serial(userId, async () => {
+      void this.serial(this.userOps, userId, async () => {
         if (!this.loaded.has(userId)) return;
         const { visibleFrom } = await this.rpc.request(Commands.ROOM_MEMBERSHIPS_LIST, { userId });
         const from = visibleFrom?.[roomId];
@@ -275,13 +390,13 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
     }
   }
 
-  private serial(userId: string, op: () => Promise<void>): Promise<void> {
-    const prev = this.userOps.get(userId) ?? Promise.resolve();
+  private serial(ops: Map<string, Promise<void>>, key: string, op: () => Promise<void>): Promise<void> {
+    const prev = ops.get(key) ?? Promise.resolve();
     const next = prev.catch(() => undefined).then(op);
-    this.userOps.set(userId, next);
+    ops.set(key, next);
     void next
       .finally(() => {
-        if (this.userOps.get(userId) === next) this.userOps.delete(userId);
+        if (ops.get(key) === next) ops.delete(key);
       })
       .catch(() => undefined);
     return next;

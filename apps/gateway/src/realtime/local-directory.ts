@@ -3,7 +3,7 @@ import { ClientConnection } from './client-connection';
 
 /**
  * Who is connected to this gateway and which rooms they are in. Room membership here is a
- * cache kept by the membership events that arrive through the user's inbox, in order with the
+ * cache kept by the membership events that arrive on the gateway's queue, in order with the
  * room messages; the room service remains the authority.
  */
 @Injectable()
@@ -91,6 +91,19 @@ export class LocalDirectory {
 
   membersHere(roomId: string): Iterable<string> {
     return this.usersOfRoom.get(roomId) ?? [];
+  }
+
+  hasMembersHere(roomId: string): boolean {
+    return this.usersOfRoom.has(roomId);
+  }
+
+  roomsOf(userId: string): string[] {
+    return [...(this.roomsOfUser.get(userId) ?? [])];
+  }
+
+  /** Every room some local user is in. */
+  rooms(): string[] {
+    return [...this.usersOfRoom.keys()];
   }
 
   /** undefined: the user reads the whole room. */

@@ -26,7 +26,8 @@ import { PresenceReporter } from './presence-reporter.service';
  * The WebSocket endpoint. The access token travels in the subprotocol list (browsers cannot set
  * headers on a WebSocket, and a query string ends up in logs); it is checked before the upgrade,
  * so a bad token never gets a socket. The first frame a client sees is `hello`, sent only once
- * its inbox is attached: from then on nothing said in its rooms can pass it by.
+ * its user and rooms are bound to this gateway's queue: from then on nothing said in its rooms
+ * can pass it by.
  */
 @Injectable()
 export class RealtimeServer implements OnApplicationBootstrap, BeforeApplicationShutdown {
@@ -149,7 +150,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
       burst: this.config.WS_FRAME_BURST,
     });
     const directory = this.delivery.directory;
-    // Frames that arrive before `hello` wait, in order, for the inbox to be attached.
+    // Frames that arrive before `hello` wait, in order, for the user's rooms to be bound.
     let ready: Promise<void> = Promise.resolve();
     ws.on('message', (data, isBinary) => {
       conn.lastSeenAt = Date.now();
@@ -183,7 +184,7 @@ export class RealtimeServer implements OnApplicationBootstrap, BeforeApplication
     try {
       await attach;
     } catch (err) {
-      this.logger.warn(`could not attach inbox for ${conn.userId}: ${(err as Error).message}`);
+      this.logger.warn(`could not bind the rooms of ${conn.userId}: ${(err as Error).message}`);
       conn.close(WsCloseCodes.SERVER_ERROR, 'temporarily unavailable: retry');
       return;
     }

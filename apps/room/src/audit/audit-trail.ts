@@ -60,8 +60,9 @@ export class AuditTrail {
           senderId: record.actorId,
           clientMsgId: systemMessageId(entry.id),
           content: record.announcement,
-          // The announcement follows what the action did on the broker: a kicked member is
-          // unbound before the room is told, so the telling never reaches them.
+          // The announcement follows what the action did on the broker: a kicked member's
+          // gateways drop them (and a bot is unbound) before the room is told, so the telling
+          // never reaches them.
           after: [...outbox.receipt.awaited.values()].flat(),
         },
       ],

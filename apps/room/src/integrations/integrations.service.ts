@@ -16,7 +16,7 @@ import { eventMeta, newMembership, RoomsService } from '../rooms/rooms.service';
 
 /**
  * Integrations in rooms. Owners and admins add a bot as a member; from then on its inbox is
- * bound to the room like anyone's, so the room's events reach the bot's queue. A bot posts by
+ * bound to the room (only bots' inboxes are), so the room's events reach the bot's queue. A bot posts by
  * publishing a command whose routing key carries its id (the broker refuses any other id); the
  * post then goes through exactly the checks a person's does (membership, mute, slow mode, rate,
  * profanity filter), and the outcome goes back to the bot's queue.

@@ -26,7 +26,7 @@ describe('room service: moderation (real PostgreSQL + RabbitMQ)', () => {
   /** The system messages the room service asked history to store for a room, in order. */
   const said = (roomId: string) => kit.appends.filter((a) => a.roomId === roomId && a.kind === 'system');
 
-  it('kicks a member: unbound first, told why, the room told; logged and said in the room', async () => {
+  it('kicks a member: told why first, then the room; logged and said in the room', async () => {
     const { room, owner, admin, member } = await kit.cast();
     const [ownerDevices, memberDevices] = await Promise.all([kit.probe(owner), kit.probe(member)]);
     const result = await rpc().request(Commands.MODERATION_KICK, {

@@ -28,7 +28,7 @@ function withReason(sentence: string, reason?: string): string {
  * Kick, ban, mute, reports and the audit log. Each action runs in one transaction with its
  * membership change, its audit entry, and the outbox ops that carry it out on the broker and
  * announce it (the room event, and a system message from the moderator); it is acknowledged
- * once the member's inbox is unbound and the room told.
+ * once the member's devices are told (a bot's inbox unbound) and the room told.
  */
 /** How much of a reported message a report keeps, in characters. */
 const REPORT_EXCERPT_MAX = 1000;

@@ -7,6 +7,7 @@ import type { DomainEvent } from '@app/contracts';
  * dedupe), and a system message carries a fixed `clientMsgId` (history dedupes).
  */
 export type OutboxOp =
+  /** Bots only: people's inboxes are not bound to rooms (their gateways bind per room). */
   | { kind: 'bind'; userId: string; roomId: string }
   | { kind: 'unbind'; userId: string; roomId: string }
   | { kind: 'user_event'; userId: string; event: DomainEvent }
@@ -17,7 +18,10 @@ export type OutboxOp =
       senderId: string;
       clientMsgId: string;
       content: string;
-      /** Outbox ids that must be applied first (an announced kick comes after the unbind). */
+      /**
+       * Outbox ids that must be applied first: an announced kick comes after the member's
+       * `user.membership.removed` (and a bot's unbind), so it never reaches them.
+       */
       after?: string[];
     };
 
@@ -35,10 +39,10 @@ export function emptyReceipt(): OutboxReceipt {
 
 /**
  * Stream keys. Ops in one stream are applied strictly in order; different streams do not wait
- * for each other. A user's stream carries everything that touches their inbox (bindings, their
- * membership events, and the room event that announces their join or removal); a room's stream
- * carries room-wide events; a room's announcement stream carries its system messages, so a slow
- * history service never holds up bindings or events.
+ * for each other. A user's stream carries their membership events, the room event that announces
+ * their join or removal, and a bot's inbox bindings; a room's stream carries room-wide events; a
+ * room's announcement stream carries its system messages, so a slow history service never holds
+ * up memberships or events.
  */
 export const OutboxStreams = {
   user: (userId: string): string => `user:${userId}`,

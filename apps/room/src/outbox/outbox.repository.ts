@@ -9,8 +9,8 @@ export class OutboxWriter {
   constructor(private readonly manager: EntityManager) {}
 
   /**
-   * Append ops to a stream (a user's id for everything about their inbox; a room's id for its
-   * system messages). `awaited`: the caller's acknowledgement waits for these to be applied.
+   * Append ops to a stream (a user's for their memberships; a room's for its events or system
+   * messages). `awaited`: the caller's acknowledgement waits for these to be applied.
    */
   async add(stream: string, ops: OutboxOp[], { awaited = true } = {}): Promise<void> {
     if (ops.length === 0) return;

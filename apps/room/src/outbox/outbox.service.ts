@@ -10,7 +10,7 @@ import { OutboxRepository } from './outbox.repository';
 const RETRY_STEP_MS = 100;
 
 /**
- * Applies the outbox: the broker operations (inbox bindings, events, system messages) that
+ * Applies the outbox: the broker operations (events, bots' inbox bindings, system messages) that
  * membership and room changes committed with themselves.
  *
  * Fast path: right after its commit, a change applies its own streams (`settle`) and is

@@ -123,9 +123,8 @@ describe('room service: group rooms (real PostgreSQL + RabbitMQ)', () => {
 
     const joined = await kit.join(bob, room.id, { actorName: 'Bob' });
     expect(joined).toEqual({ ...room, memberCount: 2, myRole: 'member' });
-    await eventually(() => bobDevices.events.length >= 3 && ownerDevices.events.length >= 1);
+    await eventually(() => bobDevices.events.length >= 2 && ownerDevices.events.length >= 1);
     await quiet();
-    expect(bobDevices.types()).toEqual(['user.room.invited', 'user.membership.added', 'room.member.joined']);
     const joinedEvent = {
       type: 'room.member.joined',
       v: 1,
@@ -136,8 +135,14 @@ describe('room service: group rooms (real PostgreSQL + RabbitMQ)', () => {
       displayName: 'Bob',
       role: 'member',
     };
-    expect(bobDevices.events[2]).toEqual(joinedEvent);
     expect(ownerDevices.events).toEqual([joinedEvent]);
+    expect(bobDevices.types().slice(0, 2)).toEqual(['user.room.invited', 'user.membership.added']);
+    // Bob's gateway binds the room on `user.membership.added`: his own `room.member.joined` may
+    // have been published before that binding landed.
+    expect([[], [joinedEvent]]).toContainEqual(bobDevices.events.slice(2));
+    // From then on he hears the room.
+    await rpc().request(Commands.ROOM_RENAME, { actorId: owner, roomId: room.id, name: 'Renamed' });
+    await bobDevices.waitFor((e) => e.type === 'room.renamed');
     // The invite was used up.
     await expect(rpc().request(Commands.ROOM_INVITES_LIST, { actorId: bob })).resolves.toEqual({
       invites: [],
@@ -439,7 +444,7 @@ describe('room service: group rooms (real PostgreSQL + RabbitMQ)', () => {
     });
   });
 
-  it('lets a member leave: unbound, told why, the room told; the owner hands over first', async () => {
+  it('lets a member leave: told why, the room told; the owner hands over first', async () => {
     const { room, owner, admin, member } = await kit.cast();
     const [ownerDevices, memberDevices] = await Promise.all([kit.probe(owner), kit.probe(member)]);
     await expect(rpc().request(Commands.ROOM_LEAVE, { actorId: member, roomId: room.id })).resolves.toEqual({
@@ -449,7 +454,7 @@ describe('room service: group rooms (real PostgreSQL + RabbitMQ)', () => {
     expect(removed).toMatchObject({ userId: member, roomId: room.id, reason: 'left' });
     await ownerDevices.waitFor((e) => e.type === 'room.member.left');
     await quiet();
-    // Unbound before anything else was said: the member never sees their own departure event.
+    // Dropped by their gateway before anything else was said: they never see their own departure.
     expect(memberDevices.types()).toEqual(['user.membership.removed']);
     await expect(
       rpc().request(Commands.ROOM_GET, { actorId: member, roomId: room.id }),

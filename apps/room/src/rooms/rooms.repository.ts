@@ -83,8 +83,17 @@ export class RoomsTransaction {
     await this.manager.update(MembershipEntity, { roomId, userId }, patch);
   }
 
-  async deleteMembership(roomId: string, userId: string): Promise<void> {
-    await this.manager.delete(MembershipEntity, { roomId, userId });
+  /** The deleted row's bot flag, null when there was no such membership. */
+  async deleteMembership(roomId: string, userId: string): Promise<{ bot: boolean } | null> {
+    const result = await this.manager
+      .createQueryBuilder()
+      .delete()
+      .from(MembershipEntity)
+      .where('room_id = :roomId AND user_id = :userId', { roomId, userId })
+      .returning(['bot'])
+      .execute();
+    const [row] = result.raw as Array<{ bot: boolean }>;
+    return row ? { bot: row.bot } : null;
   }
 
   async addToMemberCount(roomId: string, delta: 1 | -1): Promise<void> {

@@ -12,6 +12,7 @@ import { readRoomImage, sniffImageType } from './room-image';
 import { RoomsRepository, RoomsTransaction } from './rooms.repository';
 import {
   describeDuration,
+  newMembership,
   normalizeDisplayName,
   normalizeRoomName,
   outranks,
@@ -21,6 +22,7 @@ import {
 const ROOM = '0190f5c2-7c1a-7000-8000-0000000000aa';
 const OWNER = '0190f5c2-7c1a-7000-8000-0000000000a1';
 const BOB = '0190f5c2-7c1a-7000-8000-0000000000b1';
+const BOT = '0190f5c2-7c1a-7000-8000-0000000000c1';
 
 /** An in-memory stand-in for the repository and its transactions: enough rows to exercise the rules. */
 class FakeRooms {
@@ -49,7 +51,9 @@ class FakeRooms {
       insertRoom: async (room: RoomEntity) => void this.rooms.set(room.id, { ...room }),
       insertMembership: async (m: MembershipEntity) => void this.memberships.push({ ...m }),
       deleteMembership: async (roomId: string, userId: string) => {
-        this.memberships = this.memberships.filter((m) => !(m.roomId === roomId && m.userId === userId));
+        const gone = this.find(roomId, userId);
+        this.memberships = this.memberships.filter((m) => m !== gone);
+        return gone && { bot: gone.bot === true };
       },
       addToMemberCount: async (id: string, delta: number) => {
         const r = this.rooms.get(id);
@@ -239,7 +243,7 @@ describe('room images', () => {
 });
 
 describe('RoomsService: the outbox carries every membership change, in order', () => {
-  it('creates a room with its owner: bind, then tell the owner', async () => {
+  it('creates a room with its owner and tells the owner, binding nothing', async () => {
     const { repo, settle, service } = setup();
     const { room, membership } = await service.create({
       actorId: OWNER,
@@ -249,7 +253,7 @@ describe('RoomsService: the outbox carries every membership change, in order', (
     });
     expect(room).toMatchObject({ name: 'Lobby', ownerId: OWNER, memberCount: 1, kind: 'group' });
     expect(membership).toMatchObject({ userId: OWNER, role: 'owner', displayName: 'Owner' });
-    expect(repo.ops).toEqual([`user:${OWNER} bind a1`, `user:${OWNER} user a1 user.membership.added`]);
+    expect(repo.ops).toEqual([`user:${OWNER} user a1 user.membership.added`]);
     expect(settle).toHaveBeenCalledTimes(1);
   });
 
@@ -266,7 +270,7 @@ describe('RoomsService: the outbox carries every membership change, in order', (
     expect(repo.ops).toEqual([]);
   });
 
-  it('admits an invited user: tell them, bind, then tell the room; the invite is used up', async () => {
+  it('admits an invited user: tell them, then the room (their gateways bind); the invite is used up', async () => {
     const { repo, service } = setup();
     seedRoom(repo);
     invite(repo);
@@ -276,7 +280,6 @@ describe('RoomsService: the outbox carries every membership change, in order', (
     expect(membership).toMatchObject({ userId: BOB, role: 'member', displayName: 'Bob' });
     expect(repo.ops).toEqual([
       `user:${BOB} user b1 user.membership.added`,
-      `user:${BOB} bind b1`,
       `user:${BOB} room room.member.joined`,
     ]);
     expect(repo.invites).toEqual([]);
@@ -320,7 +323,7 @@ describe('RoomsService: the outbox carries every membership change, in order', (
     expect(repo.ops).toEqual([]);
   });
 
-  it('removes a member: unbind first, then tell them why, then tell the room', async () => {
+  it('removes a member: tell them why, then tell the room; nothing to unbind', async () => {
     const { repo, service } = setup();
     seedRoom(repo);
     invite(repo);
@@ -328,11 +331,35 @@ describe('RoomsService: the outbox carries every membership change, in order', (
     repo.ops.length = 0;
     await service.leave(BOB, ROOM);
     expect(repo.ops).toEqual([
-      `user:${BOB} unbind b1`,
       `user:${BOB} user b1 user.membership.removed`,
       `user:${BOB} room room.member.left`,
     ]);
     expect(repo.rooms.get(ROOM)?.memberCount).toBe(1);
+  });
+
+  it('binds a bot’s inbox after telling it and before telling the room; unbinds it first on removal', async () => {
+    const { repo, service } = setup();
+    seedRoom(repo);
+    const bot = { ...newMembership(ROOM, BOT, 'Bot', 'member', new Date()), bot: true };
+    await repo.transaction(async (tx) => {
+      const room = await service.lockExisting(tx, ROOM);
+      await service.addMemberIn(tx, { ...room, memberCount: 2 }, bot);
+    });
+    expect(repo.ops).toEqual([
+      `user:${BOT} user c1 user.membership.added`,
+      `user:${BOT} bind c1`,
+      `user:${BOT} room room.member.joined`,
+    ]);
+    repo.ops.length = 0;
+    await repo.transaction(async (tx) => {
+      const room = await service.lockExisting(tx, ROOM);
+      await service.removeMemberIn(tx, room, BOT, 'kicked', OWNER);
+    });
+    expect(repo.ops).toEqual([
+      `user:${BOT} unbind c1`,
+      `user:${BOT} user c1 user.membership.removed`,
+      `user:${BOT} room room.member.kicked`,
+    ]);
   });
 
   it('keeps the owner in while others are there', async () => {

@@ -120,10 +120,10 @@ export function describeDuration(seconds: number): string {
 }
 
 /**
- * Rooms and memberships. Every change commits its broker operations (inbox bindings and the
- * events that announce it) to the outbox in the same transaction, and is acknowledged only once
- * they are applied: a member receives nothing from a room before their join is acknowledged,
- * and nothing after their removal is.
+ * Rooms and memberships. Every change commits its broker operations (the events that announce
+ * it, and a bot's inbox bindings) to the outbox in the same transaction, and is acknowledged
+ * only once they are applied: a member receives nothing from a room before their join is
+ * committed, and nothing after their removal is acknowledged.
  */
 @Injectable()
 export class RoomsService {
@@ -196,8 +196,8 @@ export class RoomsService {
   }
 
   /**
-   * Insert a room with its owner and queue the owner's binding and announcement. Nobody else can
-   * be in the room yet, so binding before announcing lets nothing of the room overtake it.
+   * Insert a room with its owner (always a person) and queue `user.membership.added` to them; the
+   * gateways of their devices bind the room when it arrives, as for any join.
    */
   async createRoomIn(
     tx: RoomsTransaction,
@@ -234,7 +234,6 @@ export class RoomsService {
     await tx.insertRoom(room);
     await tx.insertMembership(membership);
     await tx.outbox.add(OutboxStreams.user(spec.ownerId), [
-      { kind: 'bind', userId: spec.ownerId, roomId: room.id },
       {
         kind: 'user_event',
         userId: spec.ownerId,
@@ -329,46 +328,51 @@ export class RoomsService {
 
   /**
    * Insert a membership (the room row is locked and its count already includes the newcomer)
-   * and queue, in the newcomer's stream: (1) `user.membership.added` so their devices learn the
-   * room before anything of it can reach them, (2) the inbox binding, (3) `room.member.joined`
-   * to the room, the newcomer included.
+   * and queue, in the newcomer's stream: (1) `user.membership.added`, on which the gateways of
+   * their devices bind the room before passing anything of it on, (2) for a bot only, its inbox
+   * binding (its durable queue hangs off the inbox), (3) `room.member.joined` to the room.
+   * People's inboxes are not bound: gateways bind per room, so RabbitMQ routes a room event once
+   * per gateway instead of through one exchange per member.
    */
   async addMemberIn(tx: RoomsTransaction, room: RoomEntity, membership: MembershipEntity): Promise<void> {
     await tx.insertMembership(membership);
     await tx.addToMemberCount(room.id, 1);
     const at = membership.joinedAt;
-    await tx.outbox.add(OutboxStreams.user(membership.userId), [
-      {
-        kind: 'user_event',
-        userId: membership.userId,
-        event: {
-          type: Events.USER_MEMBERSHIP_ADDED,
-          ...eventMeta(at),
-          userId: membership.userId,
-          room: this.view(room, membership.role),
-        },
+    const { userId } = membership;
+    const added: OutboxOp = {
+      kind: 'user_event',
+      userId,
+      event: {
+        type: Events.USER_MEMBERSHIP_ADDED,
+        ...eventMeta(at),
+        userId,
+        room: this.view(room, membership.role),
       },
-      { kind: 'bind', userId: membership.userId, roomId: room.id },
-      {
-        kind: 'room_event',
+    };
+    const joined: OutboxOp = {
+      kind: 'room_event',
+      roomId: room.id,
+      actorId: userId,
+      event: {
+        type: Events.ROOM_MEMBER_JOINED,
+        ...eventMeta(at),
         roomId: room.id,
-        actorId: membership.userId,
-        event: {
-          type: Events.ROOM_MEMBER_JOINED,
-          ...eventMeta(at),
-          roomId: room.id,
-          userId: membership.userId,
-          displayName: membership.displayName,
-          role: membership.role,
-        },
+        userId,
+        displayName: membership.displayName,
+        role: membership.role,
       },
-    ]);
+    };
+    const bind: OutboxOp[] = membership.bot ? [{ kind: 'bind', userId, roomId: room.id }] : [];
+    await tx.outbox.add(OutboxStreams.user(userId), [added, ...bind, joined]);
   }
 
   /**
-   * Delete a membership (the room row is locked) and queue, in the member's stream: (1) unbind
-   * their inbox, so nothing more of the room reaches them, (2) `user.membership.removed` with the
-   * reason, (3) `room.member.left|kicked|banned` to the remaining members.
+   * Delete a membership (the room row is locked) and queue, in the member's stream: (1) for a bot
+   * only, unbind its inbox, so nothing more of the room reaches its queue, (2)
+   * `user.membership.removed` with the reason, (3) `room.member.left|kicked|banned` to the
+   * remaining members. Once (2) is confirmed it sits in every gateway queue bound to the member's
+   * user key, ahead of anything said later, and gateways drop the member on it: so nothing
+   * published after the removal's acknowledgement reaches them.
    */
   async removeMemberIn(
     tx: RoomsTransaction,
@@ -378,7 +382,7 @@ export class RoomsService {
     actorId: string,
     reasonText?: string,
   ): Promise<void> {
-    await tx.deleteMembership(room.id, userId);
+    const deleted = await tx.deleteMembership(room.id, userId);
     await tx.addToMemberCount(room.id, -1);
     const at = new Date();
     const roomEvent: DomainEvent =
@@ -392,8 +396,9 @@ export class RoomsService {
             actorId,
             ...(reasonText ? { reason: reasonText } : {}),
           };
+    const unbind: OutboxOp[] = deleted?.bot ? [{ kind: 'unbind', userId, roomId: room.id }] : [];
     await tx.outbox.add(OutboxStreams.user(userId), [
-      { kind: 'unbind', userId, roomId: room.id },
+      ...unbind,
       {
         kind: 'user_event',
         userId,

@@ -1,0 +1,56 @@
+import { botQueue, Commands, Exchanges, RoutingKeys } from '@app/contracts';
+import { uuidv7 } from '@app/common';
+import { InboxBindings } from '@app/messaging';
+import { eventually } from '../../../../test/support/infra';
+import { RoomKit } from '../../../../test/rooms/room-kit';
+
+const MARKER = 'test.marker';
+
+describe('room service: integrations in rooms (real PostgreSQL + RabbitMQ)', () => {
+  const kit = new RoomKit();
+
+  beforeAll(() => kit.start(), 60_000);
+  afterAll(() => kit.stop());
+
+  /** What reaches a bot's own queue (which hangs off its inbox, as the auth service declares it). */
+  async function botEars(botId: string): Promise<{ types: string[]; heard(type: string): Promise<boolean> }> {
+    await new InboxBindings(kit.client.amqp).ensureBotQueue(botId);
+    const ch = await kit.client.amqp.createChannel();
+    const types: string[] = [];
+    await ch.consume(botQueue(botId), (m) => m && types.push(JSON.parse(m.content.toString('utf8')).type), {
+      noAck: true,
+    });
+    return { types, heard: (type) => eventually(() => types.includes(type)) };
+  }
+
+  /**
+   * Published after everything acknowledged so far, to the bot's own key: once it arrives,
+   * anything of the room that was routed to the bot's queue before it has arrived too.
+   */
+  async function mark(botId: string): Promise<void> {
+    await kit.client.amqp.publish(Exchanges.USER_EVENTS, RoutingKeys.userEvent(botId), { type: MARKER });
+  }
+
+  it('binds a bot’s inbox to a room it is added to, and unbinds it before telling the room of its removal', async () => {
+    const owner = uuidv7();
+    const room = await kit.createRoom(owner);
+    const bot = uuidv7();
+    const ears = await botEars(bot);
+    const rename = (name: string) =>
+      kit.rpc.request(Commands.ROOM_RENAME, { actorId: owner, roomId: room.id, name });
+    const integration = { actorId: owner, roomId: room.id, integrationId: bot };
+
+    await kit.rpc.request(Commands.ROOM_INTEGRATION_ADD, { ...integration, integrationName: 'Helper' });
+    await rename('With a bot');
+    await ears.heard('room.renamed');
+    // Bound before the room is told: the bot hears its own arrival.
+    expect(ears.types).toEqual(['user.membership.added', 'room.member.joined', 'room.renamed']);
+
+    ears.types.length = 0;
+    await kit.rpc.request(Commands.ROOM_INTEGRATION_REMOVE, integration);
+    await rename('Without it');
+    await mark(bot);
+    await ears.heard(MARKER);
+    expect(ears.types).toEqual(['user.membership.removed', MARKER]);
+  });
+});
