@@ -90,6 +90,9 @@ function handleEvent(ev: DomainEvent): void {
       upsertRooms([ev.room], { activity: ev.occurredAt });
       store.set((s) => ({ invites: s.invites.filter((i) => i.room.id !== ev.room.id) }));
       scheduleRoomsReload();
+      // The room is live on this socket from this frame on; a page fetched before it (opened
+      // right after the join's answer) may lack what was said in between.
+      void syncRooms([ev.room.id]);
       break;
     case 'user.membership.removed':
       if (ev.userId !== live.userId) break;
