@@ -1,3 +1,4 @@
+import { Socket } from 'node:net';
 import WebSocket from 'ws';
 import { ErrorFrame, ServerFrame, WsCloseCodes } from '@app/contracts';
 import { AccessClaims } from '@app/common';
@@ -14,6 +15,7 @@ export class ClientConnection {
   away = false;
   private tokens: number;
   private tokensAt = Date.now();
+  private corked = false;
 
   constructor(
     readonly id: string,
@@ -48,9 +50,28 @@ export class ClientConnection {
       this.close(WsCloseCodes.SLOW_CONSUMER, 'slow consumer: reconnect and resync');
       return;
     }
+    this.corkUntilTickEnds();
     if (typeof data === 'string') this.ws.send(data);
     else this.ws.send(data, TEXT_FRAME);
     this.sentSinceCheck = true;
+  }
+
+  /**
+   * Frames sent to this socket in one turn of the event loop (a broker read can carry many
+   * events for the same room) leave in one write: each write to a socket is a system call and,
+   * on loopback, the receiver's whole TCP path. `ws` corks around each frame on its own; this
+   * holds the socket corked until the turn's synchronous work is done.
+   */
+  private corkUntilTickEnds(): void {
+    if (this.corked) return;
+    const socket = (this.ws as unknown as { _socket?: Socket })._socket;
+    if (!socket) return;
+    socket.cork();
+    this.corked = true;
+    process.nextTick(() => {
+      this.corked = false;
+      socket.uncork();
+    });
   }
 
   sendError(frame: Omit<ErrorFrame, 'type'>): void {
