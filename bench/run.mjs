@@ -808,7 +808,7 @@ async function w3Phase(systems, planOf, accountsOf) {
       trickle,
     });
     await closeGenerators(sys, 'W3');
-    await quiesce(sys, C.quiesceMs); // the gateway unbinds the inboxes of everyone who left
+    await quiesce(sys, C.quiesceMs); // the gateway unbinds everyone who left, and their rooms
   }
 }
 
