@@ -133,9 +133,8 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
       if (this.stopping || this.directory.hasUser(userId) || !this.attached.has(userId)) return;
       this.attached.delete(userId);
       this.loaded.delete(userId);
-      const rooms = this.directory.roomsOf(userId);
-      this.directory.forgetUser(userId);
-      for (const roomId of rooms) void this.syncRoom(roomId).catch(() => undefined);
+      for (const roomId of this.directory.forgetUser(userId))
+        void this.syncRoom(roomId).catch(() => undefined);
       await this.unbind(Exchanges.USER_EVENTS, RoutingKeys.userEvent(userId)).catch((err: Error) => {
         if (!this.stopping) this.logger.warn(`detach ${userId}: ${err.message}`);
       });

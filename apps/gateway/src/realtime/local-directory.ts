@@ -73,9 +73,12 @@ export class LocalDirectory {
     }
   }
 
-  forgetUser(userId: string): void {
-    for (const roomId of this.roomsOfUser.get(userId) ?? []) this.removeMembership(userId, roomId);
+  /** Returns the rooms they were in. */
+  forgetUser(userId: string): string[] {
+    const rooms = [...(this.roomsOfUser.get(userId) ?? [])];
+    for (const roomId of rooms) this.removeMembership(userId, roomId);
     this.roomsOfUser.delete(userId);
+    return rooms;
   }
 
   /** Every membership learnt, as after a restart: each user's list is loaded again on attach. */
@@ -95,15 +98,6 @@ export class LocalDirectory {
 
   hasMembersHere(roomId: string): boolean {
     return this.usersOfRoom.has(roomId);
-  }
-
-  roomsOf(userId: string): string[] {
-    return [...(this.roomsOfUser.get(userId) ?? [])];
-  }
-
-  /** Every room some local user is in. */
-  rooms(): string[] {
-    return [...this.usersOfRoom.keys()];
   }
 
   /** undefined: the user reads the whole room. */
