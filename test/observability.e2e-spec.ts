@@ -1,4 +1,5 @@
-import { Exchanges, Headers } from '@app/contracts';
+import { Exchanges, Headers, RoutingKeys } from '@app/contracts';
+import { decodeRoomFanout } from '@app/messaging';
 import { api, registerUser, TestUser } from './support/http';
 import { eventually } from './support/infra';
 import { createRoomWith } from './support/rooms';
@@ -28,16 +29,17 @@ describe('observability: correlation ids and metrics', () => {
     const ch = await client.amqp.createChannel();
     try {
       const { queue } = await ch.assertQueue('', { exclusive: true });
-      await ch.bindQueue(queue, Exchanges.ROOM_EVENTS, `room.${roomId}.#`);
-      const seen: Array<{ type: string; correlationId?: string }> = [];
+      // What a gateway hears: the room's events, several to a message, with their requests' ids.
+      await ch.bindQueue(queue, Exchanges.ROOM_FANOUT, RoutingKeys.roomFanout(roomId));
+      const seen: Array<{ type: string; correlationIds: string[] }> = [];
       await ch.consume(
         queue,
-        (m) =>
-          m &&
-          seen.push({
-            type: String(m.properties.type),
-            correlationId: m.properties.headers?.[Headers.CORRELATION_ID] as string,
-          }),
+        (m) => {
+          if (!m) return;
+          const correlationIds = (m.properties.headers?.[Headers.CORRELATION_IDS] ?? []) as string[];
+          for (const { raw } of decodeRoomFanout(m.content).items)
+            seen.push({ type: (JSON.parse(raw.toString()) as { type: string }).type, correlationIds });
+        },
         { noAck: true },
       );
       const res = await api(sys.baseUrl, 'POST', `/api/v1/rooms/${roomId}/messages`, {
@@ -48,7 +50,7 @@ describe('observability: correlation ids and metrics', () => {
       expect(res.status).toBe(201);
       expect(res.headers.get('x-request-id')).toBe('req-abc-123');
       const event = await eventually(() => seen.find((e) => e.type === 'message.created'));
-      expect(event?.correlationId).toBe('req-abc-123');
+      expect(event?.correlationIds).toContain('req-abc-123');
       const generated = await api(sys.baseUrl, 'GET', '/api/v1/rooms', {
         token: alice.token,
         headers: { 'x-request-id': 'not {an} id' },

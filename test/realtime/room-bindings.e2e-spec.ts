@@ -36,7 +36,7 @@ describe('gateway bindings: per room and per connected user', () => {
     return s;
   };
   const bindingsOf = (queue: string) => queueBindings(sys.vhost.name, queue);
-  const roomKey = (roomId: string) => `${Exchanges.ROOM_EVENTS} room.${roomId}.user.*`;
+  const roomKey = (roomId: string) => `${Exchanges.ROOM_FANOUT} room.${roomId}`;
   const userKey = (user: TestUser) => `${Exchanges.USER_EVENTS} user.${user.id}`;
 
   beforeAll(async () => {

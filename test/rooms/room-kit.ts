@@ -12,14 +12,13 @@ import {
   Exchanges,
   gatewayQueue,
   InviteLinkView,
-  parseRoomEventKey,
   Queues,
   RoutingKeys,
   RoomView,
   UserRole,
 } from '@app/contracts';
 import { AppException, uuidv7 } from '@app/common';
-import { AmqpConnection, CommandServer, RpcClient } from '@app/messaging';
+import { AmqpConnection, CommandServer, RpcClient, decodeRoomFanout } from '@app/messaging';
 import { startRoomService } from '../../apps/room/src';
 import { createTestDatabase, createTestVhost, eventually, Isolated } from '../support/infra';
 import { connectRpc } from '../support/rpc';
@@ -153,7 +152,7 @@ export class RoomKit {
     const ch = this.probeChannel;
     const queue = gatewayQueue(`probe-${uuidv7()}`);
     const bind = (roomId: string) =>
-      ch.bindQueue(queue, Exchanges.ROOM_EVENTS, RoutingKeys.roomBinding(roomId));
+      ch.bindQueue(queue, Exchanges.ROOM_FANOUT, RoutingKeys.roomFanout(roomId));
     await ch.assertQueue(queue, { exclusive: true, autoDelete: true, durable: false });
     await ch.bindQueue(queue, Exchanges.USER_EVENTS, RoutingKeys.userEvent(userId));
     const rooms = new Set((await this.rpc.request(Commands.ROOM_MEMBERSHIPS_LIST, { userId })).roomIds);
@@ -168,15 +167,19 @@ export class RoomKit {
       if (draining || failure) return;
       draining = true;
       for (let m = backlog.shift(); m; m = backlog.shift()) {
+        if (m.fields.exchange === Exchanges.ROOM_FANOUT) {
+          for (const { roomId, raw } of decodeRoomFanout(m.content).items)
+            if (rooms.has(roomId)) events.push(JSON.parse(raw.toString('utf8')) as DomainEvent);
+          continue;
+        }
         const event = JSON.parse(m.content.toString('utf8')) as DomainEvent;
         if (event.type === Events.USER_MEMBERSHIP_ADDED && !rooms.has(event.room.id)) {
           await bind(event.room.id);
           rooms.add(event.room.id);
         } else if (event.type === Events.USER_MEMBERSHIP_REMOVED && rooms.delete(event.roomId)) {
-          await ch.unbindQueue(queue, Exchanges.ROOM_EVENTS, RoutingKeys.roomBinding(event.roomId));
+          await ch.unbindQueue(queue, Exchanges.ROOM_FANOUT, RoutingKeys.roomFanout(event.roomId));
         }
-        const room = parseRoomEventKey(m.fields.routingKey);
-        if (!room || rooms.has(room.roomId)) events.push(event);
+        events.push(event);
       }
       draining = false;
     };

@@ -5,7 +5,7 @@ import { getMetadataStorage } from 'class-validator';
 import { Commands } from './commands';
 import { Events } from './events';
 import { BotCommands, BotMessageSendCommand } from './integrations/commands';
-import { botQueue, Exchanges, RoutingKeys } from './topology';
+import { botQueue, Exchanges, ROOM_FANOUT_CONTENT_TYPE, RoutingKeys } from './topology';
 
 type Doc = NonNullable<Awaited<ReturnType<Parser['parse']>>['document']>;
 
@@ -64,11 +64,21 @@ describe('docs/asyncapi.yaml against @asyncapi/parser and libs/contracts', () =>
 
   it.each([
     ['roomEvents', Exchanges.ROOM_EVENTS, 'topic'],
+    ['roomFanout', Exchanges.ROOM_FANOUT, 'direct'],
     ['userEvents', Exchanges.USER_EVENTS, 'topic'],
     ['commands', Exchanges.COMMANDS, 'direct'],
     ['integrationCommands', Exchanges.INTEGRATIONS, 'topic'],
   ])('channel %s is exchange %s (%s)', (id, name, type) => {
     expect(amqpBinding(id).exchange).toMatchObject({ name, type });
+  });
+
+  it('gives gateways the room key and the body type the publishers use', () => {
+    expect(channel('roomFanout').address()).toBe(RoutingKeys.roomFanout('{roomId}'));
+    const batch = doc
+      .allMessages()
+      .all()
+      .find((m) => m.name() === 'room.events.batch');
+    expect(batch?.contentType()).toBe(ROOM_FANOUT_CONTENT_TYPE);
   });
 
   it('gives bots the addresses the services use', () => {

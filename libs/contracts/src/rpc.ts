@@ -20,5 +20,7 @@ export interface CommandBatch {
 /** AMQP headers our publishers set. */
 export const Headers = {
   CORRELATION_ID: 'x-correlation-id',
+  /** On a `happychat.room.fanout` message: the distinct correlation ids of its events. */
+  CORRELATION_IDS: 'x-correlation-ids',
   DEATH_REASON: 'x-happychat-death-reason',
 } as const;

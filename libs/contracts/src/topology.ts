@@ -3,8 +3,17 @@
  * mirrored in rabbitmq/definitions.json; a test keeps the two equal.
  */
 export const Exchanges = {
-  /** Topic. Every room event, keyed `room.<roomId>.user.<senderId>`. */
+  /**
+   * Topic. Room events for integrations' inboxes, keyed `room.<roomId>.user.<senderId>`: every
+   * event but `message.created` in a room that has no integration (see ROOM_FANOUT).
+   */
   ROOM_EVENTS: 'happychat.room.events',
+  /**
+   * Direct. Every room event, for gateways, keyed `room.<roomId>`. A message may carry several
+   * events of several rooms ({@link ROOM_FANOUT_CONTENT_TYPE}); it is routed with its first room's
+   * key and the others' in its `CC` header, so a queue bound to any of them gets one copy.
+   */
+  ROOM_FANOUT: 'happychat.room.fanout',
   /** Topic. Events addressed to one user (all of their devices), keyed `user.<userId>`. */
   USER_EVENTS: 'happychat.user.events',
   /** Direct. Commands (RPC requests) keyed by the command type, e.g. `message.send`. */
@@ -46,8 +55,17 @@ export const RoutingKeys = {
   roomEvent: (roomId: string, userId: string): string => `room.${roomId}.user.${userId}`,
   /** What a member's inbox binds to receive everything said in a room. */
   roomBinding: (roomId: string): string => `room.${roomId}.user.*`,
+  /** A room's key on `happychat.room.fanout`, and what a gateway binds to hear the room. */
+  roomFanout: (roomId: string): string => `room.${roomId}`,
   userEvent: (userId: string): string => `user.${userId}`,
 } as const;
+
+/**
+ * The body of a message on `happychat.room.fanout`: one line per event, in publish order,
+ * `<roomId> <event JSON>\n` (JSON.stringify never writes a raw newline). A gateway hands each
+ * event's bytes to its sockets as they are, without parsing the JSON.
+ */
+export const ROOM_FANOUT_CONTENT_TYPE = 'application/vnd.happychat.room-events.v1';
 
 export const inboxExchange = (userId: string): string => `${INBOX_EXCHANGE_PREFIX}${userId}`;
 export const botQueue = (botId: string): string => `${Queues.BOT_PREFIX}${botId}`;

@@ -8,3 +8,4 @@ export * from './inbox-bindings';
 export * from './topology-channel';
 export * from './messaging.module';
 export * from './event-consumer';
+export * from './room-fanout';

@@ -17,6 +17,7 @@ import { closeBrokerConnection, createTestVhost, eventually, Isolated } from '..
 import { AmqpConnection } from './amqp-connection';
 import { CommandServer } from './command-server';
 import { EventPublisher } from './event-publisher';
+import { decodeRoomFanout, RoomFanoutLimits } from './room-fanout';
 import { RpcClient } from './rpc-client';
 
 describe('messaging against a real RabbitMQ', () => {
@@ -238,43 +239,116 @@ describe('messaging against a real RabbitMQ', () => {
     expect(Date.now() - started).toBeLessThan(1500);
   });
 
-  it('delivers a room event once to a gateway queue bound to the room and its members, and stops after unbind', async () => {
+  it('gathers the room events of one turn into one message per gateway queue, in order, and stops after unbind', async () => {
     const events = new EventPublisher(server);
-    const roomId = '0190f5c2-7c1a-7000-8000-0000000000aa';
-    const [alice, bob] = ['0190f5c2-7c1a-7000-8000-0000000000a1', '0190f5c2-7c1a-7000-8000-0000000000b1'];
+    const [roomA, roomB, roomC] = ['aa', 'bb', 'cc'].map((x) => `0190f5c2-7c1a-7000-8000-0000000000${x}`);
+    const alice = '0190f5c2-7c1a-7000-8000-0000000000a1';
     const ch: Channel = await server.createChannel();
-    const q = gatewayQueue('test-gw');
-    await ch.assertQueue(q, { exclusive: true, autoDelete: true, durable: false });
-    // What a gateway binds with Alice and Bob connected, both in the room.
-    await ch.bindQueue(q, Exchanges.ROOM_EVENTS, RoutingKeys.roomBinding(roomId));
-    await ch.bindQueue(q, Exchanges.USER_EVENTS, RoutingKeys.userEvent(alice));
-    await ch.bindQueue(q, Exchanges.USER_EVENTS, RoutingKeys.userEvent(bob));
-    const got: string[] = [];
-    await ch.consume(
-      q,
-      (m) =>
-        m &&
-        got.push(`${m.fields.exchange}|${m.fields.routingKey}|${JSON.parse(m.content.toString()).eventId}`),
-      { noAck: true },
-    );
-    const event = (id: string) => ({
+    // Gateway 1 has members of A and B; gateway 2 of C; a bot's inbox hears the topic exchange.
+    const [gw1, gw2, bot] = [gatewayQueue('test-gw1'), gatewayQueue('test-gw2'), 'test-bot-inbox'];
+    for (const q of [gw1, gw2, bot])
+      await ch.assertQueue(q, { exclusive: true, autoDelete: true, durable: false });
+    await ch.bindQueue(gw1, Exchanges.ROOM_FANOUT, RoutingKeys.roomFanout(roomA));
+    await ch.bindQueue(gw1, Exchanges.ROOM_FANOUT, RoutingKeys.roomFanout(roomB));
+    await ch.bindQueue(gw2, Exchanges.ROOM_FANOUT, RoutingKeys.roomFanout(roomC));
+    for (const room of [roomA, roomB, roomC])
+      await ch.bindQueue(bot, Exchanges.ROOM_EVENTS, RoutingKeys.roomBinding(room));
+    const got = new Map<string, string[][]>([gw1, gw2, bot].map((q) => [q, []]));
+    for (const q of [gw1, gw2, bot])
+      await ch.consume(
+        q,
+        (m) => {
+          if (!m) return;
+          got
+            .get(q)!
+            .push(
+              m.fields.exchange === Exchanges.ROOM_FANOUT
+                ? decodeRoomFanout(m.content).items.map(
+                    (i) => `${i.roomId}|${JSON.parse(i.raw.toString()).eventId}`,
+                  )
+                : [`${m.fields.routingKey}|${JSON.parse(m.content.toString()).eventId}`],
+            );
+        },
+        { noAck: true },
+      );
+    const event = (roomId: string, id: string) => ({
       type: 'room.member.joined' as const,
       v: 1 as const,
       eventId: id,
       occurredAt: new Date().toISOString(),
       roomId,
       userId: alice,
-      displayName: 'Alice',
+      displayName: 'Alice 👋',
       role: 'member' as const,
     });
-    await events.publishRoomEvent(roomId, alice, event('e1'));
-    await eventually(() => got.length >= 1);
-    await new Promise((r) => setTimeout(r, 100));
-    expect(got).toEqual([`${Exchanges.ROOM_EVENTS}|room.${roomId}.user.${alice}|e1`]);
-    await ch.unbindQueue(q, Exchanges.ROOM_EVENTS, RoutingKeys.roomBinding(roomId));
-    await events.publishRoomEvent(roomId, alice, event('e2'));
+    // One turn: A, C, B, A; the last two say the room has no integration.
+    await Promise.all([
+      events.publishRoomEvent(roomA, alice, event(roomA, 'e1')),
+      events.publishRoomEvent(roomC, alice, event(roomC, 'e2')),
+      events.publishRoomEvent(roomB, alice, event(roomB, 'e3'), { integrations: false }),
+      events.publishRoomEvent(roomA, alice, event(roomA, 'e4'), { integrations: false }),
+    ]);
+    await eventually(
+      () => got.get(gw1)!.length >= 1 && got.get(gw2)!.length >= 1 && got.get(bot)!.length >= 2,
+    );
     await new Promise((r) => setTimeout(r, 150));
-    expect(got).toHaveLength(1);
+    const all = [`${roomA}|e1`, `${roomC}|e2`, `${roomB}|e3`, `${roomA}|e4`];
+    // One copy per queue, however many of its rooms the message names; rooms it does not hear
+    // come along and are the gateway's to skip.
+    expect(got.get(gw1)).toEqual([all]);
+    expect(got.get(gw2)).toEqual([all]);
+    expect(got.get(bot)).toEqual([[`room.${roomA}.user.${alice}|e1`], [`room.${roomC}.user.${alice}|e2`]]);
+
+    await ch.unbindQueue(gw1, Exchanges.ROOM_FANOUT, RoutingKeys.roomFanout(roomA));
+    await ch.unbindQueue(gw1, Exchanges.ROOM_FANOUT, RoutingKeys.roomFanout(roomB));
+    await events.publishRoomEvent(roomA, alice, event(roomA, 'e5'), { integrations: false });
+    await events.publishRoomEvent(roomC, alice, event(roomC, 'e6'), { integrations: false });
+    await eventually(() => got.get(gw2)!.length >= 2);
+    await new Promise((r) => setTimeout(r, 150));
+    expect(got.get(gw1)).toHaveLength(1);
+    // Published in separate turns: separate messages, and e5 (room A alone) reaches no queue.
+    expect(got.get(gw2)!.slice(1)).toEqual([[`${roomC}|e6`]]);
+    await ch.close();
+  });
+
+  it('splits a turn of room events at the batch limit, keeping their order', async () => {
+    const events = new EventPublisher(server);
+    const roomId = '0190f5c2-7c1a-7000-8000-0000000000dd';
+    const ch: Channel = await server.createChannel();
+    const q = gatewayQueue('test-gw-split');
+    await ch.assertQueue(q, { exclusive: true, autoDelete: true, durable: false });
+    await ch.bindQueue(q, Exchanges.ROOM_FANOUT, RoutingKeys.roomFanout(roomId));
+    const batches: string[][] = [];
+    await ch.consume(
+      q,
+      (m) =>
+        m && batches.push(decodeRoomFanout(m.content).items.map((i) => JSON.parse(i.raw.toString()).eventId)),
+      { noAck: true },
+    );
+    const n = RoomFanoutLimits.MAX_ITEMS + 5;
+    const ids = Array.from({ length: n }, (_, i) => `e${i}`);
+    await Promise.all(
+      ids.map((eventId) =>
+        events.publishRoomEvent(
+          roomId,
+          roomId,
+          {
+            type: 'room.member.joined',
+            v: 1,
+            eventId,
+            occurredAt: new Date().toISOString(),
+            roomId,
+            userId: roomId,
+            displayName: 'Bot',
+            role: 'member',
+          },
+          { integrations: false },
+        ),
+      ),
+    );
+    await eventually(() => batches.flat().length >= n);
+    expect(batches.map((b) => b.length)).toEqual([RoomFanoutLimits.MAX_ITEMS, 5]);
+    expect(batches.flat()).toEqual(ids);
     await ch.close();
   });
 

@@ -28,6 +28,7 @@ import {
  */
 export const ExchangeDeclarations = [
   { name: Exchanges.ROOM_EVENTS, type: 'topic' },
+  { name: Exchanges.ROOM_FANOUT, type: 'direct' },
   { name: Exchanges.USER_EVENTS, type: 'topic' },
   { name: Exchanges.COMMANDS, type: 'direct' },
   { name: Exchanges.PRESENCE, type: 'fanout' },

@@ -1,7 +1,7 @@
 import { ConsumeMessage } from 'amqplib';
 import { Events, Exchanges, RoutingKeys } from '@app/contracts';
 import { Metrics } from '@app/common';
-import { AmqpConnection, RpcClient } from '@app/messaging';
+import { AmqpConnection, RpcClient, encodeRoomFanout } from '@app/messaging';
 import { GatewayConfig } from '../gateway.config';
 import { ClientConnection } from './client-connection';
 import { DeliveryService } from './delivery.service';
@@ -36,12 +36,20 @@ describe('DeliveryService: binding a room someone here just joined', () => {
   let memberships: Record<string, string[]>;
 
   const message = (key: string, event: Record<string, unknown>): ConsumeMessage =>
-    ({ fields: { routingKey: key }, content: Buffer.from(JSON.stringify(event)) }) as ConsumeMessage;
+    ({
+      fields: { exchange: Exchanges.USER_EVENTS, routingKey: key },
+      content: Buffer.from(JSON.stringify(event)),
+    }) as ConsumeMessage;
   const said = (roomId: string, text: string) =>
-    message(RoutingKeys.roomEvent(roomId, CAROL), {
-      type: Events.MESSAGE_CREATED,
-      message: { roomId, content: text },
-    });
+    ({
+      fields: { exchange: Exchanges.ROOM_FANOUT, routingKey: RoutingKeys.roomFanout(roomId) },
+      content: encodeRoomFanout([
+        {
+          roomId,
+          json: JSON.stringify({ type: Events.MESSAGE_CREATED, message: { roomId, content: text } }),
+        },
+      ]),
+    }) as ConsumeMessage;
   const added = (userId: string, roomId: string) =>
     message(RoutingKeys.userEvent(userId), {
       type: Events.USER_MEMBERSHIP_ADDED,
@@ -81,7 +89,7 @@ describe('DeliveryService: binding a room someone here just joined', () => {
     const topology = {
       on: () => undefined,
       bindQueue: (_q: string, exchange: string, key: string) => {
-        if (exchange === Exchanges.ROOM_EVENTS && pendingBinds.has(key)) {
+        if (exchange === Exchanges.ROOM_FANOUT && pendingBinds.has(key)) {
           return pendingBinds.get(key)!.promise.then(() => void bound.push(key));
         }
         bound.push(key);
@@ -122,10 +130,10 @@ describe('DeliveryService: binding a room someone here just joined', () => {
   it('holds the join and everything behind it until the room is bound, then hands them out in order', async () => {
     const bob = socketOf(BOB);
     await delivery.ensureAttached(BOB);
-    expect(bound).toEqual([RoutingKeys.userEvent(BOB), RoutingKeys.roomBinding(ROOM_B)]);
+    expect(bound).toEqual([RoutingKeys.userEvent(BOB), RoutingKeys.roomFanout(ROOM_B)]);
 
     const bind = deferred();
-    pendingBinds.set(RoutingKeys.roomBinding(ROOM_A), bind);
+    pendingBinds.set(RoutingKeys.roomFanout(ROOM_A), bind);
     deliver(added(BOB, ROOM_A));
     deliver(said(ROOM_B, 'in B, behind the join'));
     deliver(said(ROOM_A, 'in A, routed by the new binding'));
@@ -150,8 +158,8 @@ describe('DeliveryService: binding a room someone here just joined', () => {
     await delivery.ensureAttached(CAROL);
     const [bindA, bindC] = [deferred(), deferred()];
     const ROOM_C = '01900000-0000-7000-8000-00000000000c';
-    pendingBinds.set(RoutingKeys.roomBinding(ROOM_A), bindA);
-    pendingBinds.set(RoutingKeys.roomBinding(ROOM_C), bindC);
+    pendingBinds.set(RoutingKeys.roomFanout(ROOM_A), bindA);
+    pendingBinds.set(RoutingKeys.roomFanout(ROOM_C), bindC);
     deliver(added(BOB, ROOM_A));
     deliver(added(CAROL, ROOM_C));
     deliver(said(ROOM_B, 'one'));
@@ -168,7 +176,7 @@ describe('DeliveryService: binding a room someone here just joined', () => {
     const bob = socketOf(BOB);
     await delivery.ensureAttached(BOB);
     const bind = deferred();
-    pendingBinds.set(RoutingKeys.roomBinding(ROOM_A), bind);
+    pendingBinds.set(RoutingKeys.roomFanout(ROOM_A), bind);
     deliver(added(BOB, ROOM_A));
     deliver(said(ROOM_B, 'after'));
     bind.reject(new Error('channel closed'));
@@ -184,7 +192,7 @@ describe('DeliveryService: binding a room someone here just joined', () => {
     deliver(said(ROOM_B, 'after the kick'));
     await settle();
     expect(bob.got).toEqual([Events.USER_MEMBERSHIP_REMOVED]);
-    expect(unbound).toEqual([RoutingKeys.roomBinding(ROOM_B)]);
+    expect(unbound).toEqual([RoutingKeys.roomFanout(ROOM_B)]);
   });
 
   it('a room stays bound while another user here is in it, and goes when their last socket does', async () => {
@@ -193,7 +201,7 @@ describe('DeliveryService: binding a room someone here just joined', () => {
     const carol = socketOf(CAROL);
     await delivery.ensureAttached(BOB);
     await delivery.ensureAttached(CAROL);
-    expect(bound.filter((k) => k === RoutingKeys.roomBinding(ROOM_B))).toHaveLength(1);
+    expect(bound.filter((k) => k === RoutingKeys.roomFanout(ROOM_B))).toHaveLength(1);
     directory.removeConnection(bob.conn);
     await delivery.detachIfIdle(BOB);
     await settle();
@@ -202,7 +210,31 @@ describe('DeliveryService: binding a room someone here just joined', () => {
     await delivery.detachIfIdle(CAROL);
     await settle();
     expect(unbound.sort()).toEqual(
-      [RoutingKeys.userEvent(BOB), RoutingKeys.userEvent(CAROL), RoutingKeys.roomBinding(ROOM_B)].sort(),
+      [RoutingKeys.userEvent(BOB), RoutingKeys.userEvent(CAROL), RoutingKeys.roomFanout(ROOM_B)].sort(),
     );
+  });
+
+  it('splits a message of several rooms and hands each event only to local members of its room', async () => {
+    memberships[CAROL] = [ROOM_A];
+    const bob = socketOf(BOB);
+    const carol = socketOf(CAROL);
+    await delivery.ensureAttached(BOB);
+    await delivery.ensureAttached(CAROL);
+    const ELSEWHERE = '01900000-0000-7000-8000-0000000000ee';
+    const created = (roomId: string, text: string) => ({
+      roomId,
+      json: JSON.stringify({ type: Events.MESSAGE_CREATED, message: { roomId, content: text } }),
+    });
+    deliver({
+      fields: { exchange: Exchanges.ROOM_FANOUT, routingKey: RoutingKeys.roomFanout(ROOM_B) },
+      content: encodeRoomFanout([
+        created(ROOM_B, 'b1'),
+        created(ELSEWHERE, 'nobody here is in it'),
+        created(ROOM_A, 'a1'),
+        created(ROOM_B, 'b2'),
+      ]),
+    } as ConsumeMessage);
+    expect(bob.got).toEqual([`${Events.MESSAGE_CREATED} b1`, `${Events.MESSAGE_CREATED} b2`]);
+    expect(carol.got).toEqual([`${Events.MESSAGE_CREATED} a1`]);
   });
 });

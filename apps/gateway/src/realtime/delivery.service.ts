@@ -6,13 +6,12 @@ import {
   Exchanges,
   gatewayQueue,
   RoutingKeys,
-  parseRoomEventKey,
   parseUserEventKey,
   DomainEvent,
   WsCloseCodes,
 } from '@app/contracts';
 import { Metrics, uuidv7 } from '@app/common';
-import { AmqpConnection, RpcClient, TopologyChannel } from '@app/messaging';
+import { AmqpConnection, RpcClient, TopologyChannel, decodeRoomFanout } from '@app/messaging';
 import { GatewayConfig } from '../gateway.config';
 import { LocalDirectory } from './local-directory';
 
@@ -21,10 +20,11 @@ const ROOM_UPDATED_MARK = Buffer.from(`"${Events.ROOM_UPDATED}"`);
 /**
  * Gets room and user events to the sockets on this gateway. The gateway has ONE transient,
  * exclusive queue, bound to `happychat.user.events` with `user.<id>` while that user has a socket
- * here, and to `happychat.room.events` with `room.<id>.user.*` while any user here is in that
- * room. RabbitMQ routes each room event once per gateway that needs it, and the gateway fans it
- * out to the local members of the room. Which rooms those are, the gateway learns when a user
- * connects and then follows from their `user.membership.*` events. (A second queue beside it only
+ * here, and to `happychat.room.fanout` with `room.<id>` while any user here is in that room.
+ * RabbitMQ routes each message of room events once per gateway that needs any of its rooms, and
+ * the gateway fans each event out to the local members of its room (none, for a room that came
+ * along with another). Which rooms those are, the gateway learns when a user connects and then
+ * follows from their `user.membership.*` events. (A second queue beside it only
  * ever holds word that the first one dropped events: see onEventsLost.)
  */
 @Injectable()
@@ -150,14 +150,14 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
     return this.serial(this.roomOps, roomId, async () => {
       const wanted = this.directory.hasMembersHere(roomId);
       if (wanted === this.boundRooms.has(roomId)) return;
-      const key = RoutingKeys.roomBinding(roomId);
+      const key = RoutingKeys.roomFanout(roomId);
       if (wanted) {
         const { queueGeneration } = this;
-        await this.bind(Exchanges.ROOM_EVENTS, key);
+        await this.bind(Exchanges.ROOM_FANOUT, key);
         if (queueGeneration === this.queueGeneration) this.boundRooms.add(roomId);
       } else {
         this.boundRooms.delete(roomId);
-        await this.unbind(Exchanges.ROOM_EVENTS, key).catch((err: Error) => {
+        await this.unbind(Exchanges.ROOM_FANOUT, key).catch((err: Error) => {
           // Left bound, the room's events only reach a gateway with nobody here to give them to.
           if (!this.stopping) this.logger.warn(`unbind room ${roomId}: ${err.message}`);
         });
@@ -296,26 +296,14 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
   }
 
   private dispatch(msg: ConsumeMessage): void {
-    const key = msg.fields.routingKey;
-    const raw = msg.content;
-    const room = parseRoomEventKey(key);
-    if (room) {
-      const hidden = this.directory.visibleFrom(room.roomId);
-      // Most events go out as they came, never decoded; read only in a room that hides older
-      // history from someone here, or when the room's settings change.
-      const about =
-        hidden || raw.includes(ROOM_UPDATED_MARK)
-          ? this.inspectRoomEvent(room.roomId, raw.toString('utf8'))
-          : undefined;
-      const from = this.directory.visibleFrom(room.roomId);
-      for (const userId of this.directory.membersHere(room.roomId)) {
-        // An event about a message from before this member joined a room that hides it.
-        if (about !== undefined && (from?.get(userId) ?? -Infinity) > about) continue;
-        for (const conn of this.directory.connectionsOf(userId)) conn.sendRaw(raw);
-      }
-      this.deliveries.inc({ kind: 'room' });
+    if (msg.fields.exchange === Exchanges.ROOM_FANOUT) {
+      const { items, malformed } = decodeRoomFanout(msg.content);
+      if (malformed > 0) this.logger.warn(`${malformed} malformed line(s) in a room events message`);
+      for (const { roomId, raw } of items) this.dispatchRoomEvent(roomId, raw);
       return;
     }
+    const key = msg.fields.routingKey;
+    const raw = msg.content;
     const user = parseUserEventKey(key);
     if (!user) return;
     let event: DomainEvent;
@@ -345,6 +333,25 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
     }
     for (const conn of this.directory.connectionsOf(user.userId)) conn.sendRaw(raw);
     this.deliveries.inc({ kind: 'user' });
+  }
+
+  private dispatchRoomEvent(roomId: string, raw: Buffer): void {
+    // A room that came along with another one this gateway hears.
+    if (!this.directory.hasMembersHere(roomId)) return;
+    const hidden = this.directory.visibleFrom(roomId);
+    // Most events go out as they came, never decoded; read only in a room that hides older
+    // history from someone here, or when the room's settings change.
+    const about =
+      hidden || raw.includes(ROOM_UPDATED_MARK)
+        ? this.inspectRoomEvent(roomId, raw.toString('utf8'))
+        : undefined;
+    const from = this.directory.visibleFrom(roomId);
+    for (const userId of this.directory.membersHere(roomId)) {
+      // An event about a message from before this member joined a room that hides it.
+      if (about !== undefined && (from?.get(userId) ?? -Infinity) > about) continue;
+      for (const conn of this.directory.connectionsOf(userId)) conn.sendRaw(raw);
+    }
+    this.deliveries.inc({ kind: 'room' });
   }
 
   /**

@@ -35,16 +35,19 @@ export class MessagesHandler {
 
   @CommandHandler(Commands.HISTORY_APPEND)
   async append(cmd: AppendMessageCommand): Promise<SendResultView> {
-    const { message, duplicate } = await this.messages.append({
-      roomId: cmd.roomId,
-      senderId: cmd.senderId,
-      clientMsgId: cmd.clientMsgId,
-      kind: cmd.kind,
-      content: cmd.content,
-      replyToId: cmd.replyToId,
-      effects: cmd.effects,
-      attachments: cmd.attachments,
-    });
+    const { message, duplicate } = await this.messages.append(
+      {
+        roomId: cmd.roomId,
+        senderId: cmd.senderId,
+        clientMsgId: cmd.clientMsgId,
+        kind: cmd.kind,
+        content: cmd.content,
+        replyToId: cmd.replyToId,
+        effects: cmd.effects,
+        attachments: cmd.attachments,
+      },
+      { integrations: cmd.roomHasIntegrations !== false },
+    );
     return { message: toMessageView(message), duplicate };
   }
 

@@ -11,7 +11,9 @@ import {
   Limits,
   MessageCreatedEvent,
   MessageView,
+  RoutingKeys,
 } from '@app/contracts';
+import { decodeRoomFanout } from '@app/messaging';
 import { AppException, uuidv7 } from '@app/common';
 import { createTestDatabase, createTestVhost, eventually, Isolated } from '../../../../test/support/infra';
 import { connectRpc } from '../../../../test/support/rpc';
@@ -153,6 +155,43 @@ describe('history service over RPC', () => {
       await eventually(() => received.length >= before + 5);
       expect(received.slice(before).map((r) => r.event.message.seq)).toEqual([2, 3, 4, 5, 6]);
     });
+
+    it('announces to gateways only when the room service says the room has no integration', async () => {
+      const otherRoom = uuidv7();
+      const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+      await channel.bindQueue(queue, Exchanges.ROOM_EVENTS, `room.${otherRoom}.#`);
+      await channel.bindQueue(queue, Exchanges.ROOM_FANOUT, RoutingKeys.roomFanout(otherRoom));
+      const heard: string[] = [];
+      await channel.consume(
+        queue,
+        (msg) => {
+          if (!msg) return;
+          if (msg.fields.exchange !== Exchanges.ROOM_FANOUT)
+            heard.push(`${msg.fields.exchange} ${JSON.parse(msg.content.toString()).message.content}`);
+          else
+            for (const { roomId: room, raw } of decodeRoomFanout(msg.content).items)
+              heard.push(`${msg.fields.exchange} ${room} ${JSON.parse(raw.toString()).message.content}`);
+        },
+        { noAck: true },
+      );
+      await append({ roomId: otherRoom, content: 'no bots here', roomHasIntegrations: false });
+      await append({ roomId: otherRoom, content: 'a bot listens', roomHasIntegrations: true });
+      await append({ roomId: otherRoom, content: 'nobody said' });
+      await eventually(() => heard.length >= 5);
+      await new Promise((r) => setTimeout(r, 100));
+      // Each exchange in order; which of the two hears an event first is not promised.
+      const on = (exchange: string) => heard.filter((h) => h.startsWith(`${exchange} `));
+      expect(on(Exchanges.ROOM_FANOUT)).toEqual([
+        `${Exchanges.ROOM_FANOUT} ${otherRoom} no bots here`,
+        `${Exchanges.ROOM_FANOUT} ${otherRoom} a bot listens`,
+        `${Exchanges.ROOM_FANOUT} ${otherRoom} nobody said`,
+      ]);
+      // Absent counts as true: a room service that does not say yet keeps integrations hearing.
+      expect(on(Exchanges.ROOM_EVENTS)).toEqual([
+        `${Exchanges.ROOM_EVENTS} a bot listens`,
+        `${Exchanges.ROOM_EVENTS} nobody said`,
+      ]);
+    });
   });
 
   describe('history.page', () => {
@@ -274,12 +313,12 @@ describe('history service over RPC', () => {
 
     it('counts appends by outcome and times them', async () => {
       const text = await (await fetch(`${baseUrl}/metrics`)).text();
-      expect(text).toMatch(/^happychat_history_appends_total\{result="stored"\} 6$/m);
+      expect(text).toMatch(/^happychat_history_appends_total\{result="stored"\} 9$/m);
       expect(text).toMatch(/^happychat_history_appends_total\{result="duplicate"\} 1$/m);
       // Only the idempotency conflict reaches the service; contract violations (a NUL included)
       // stop at the command layer.
       expect(text).toMatch(/^happychat_history_appends_total\{result="error"\} 1$/m);
-      expect(text).toMatch(/^happychat_history_append_seconds_count 8$/m);
+      expect(text).toMatch(/^happychat_history_append_seconds_count 11$/m);
     });
   });
 });

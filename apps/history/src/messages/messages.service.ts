@@ -9,7 +9,7 @@ import {
   MessageView,
 } from '@app/contracts';
 import { Metrics, uuidv7 } from '@app/common';
-import { EventPublisher } from '@app/messaging';
+import { EventPublisher, RoomEventOptions } from '@app/messaging';
 import { HistoryConfig } from '../history.config';
 import { toMessageView } from './messages.mapper';
 import {
@@ -70,7 +70,7 @@ export class MessagesService {
    * Store, then announce. If publishing fails the caller gets an error and retries with the same
    * clientMsgId, which lands here as a duplicate.
    */
-  async append(input: AppendInput): Promise<AppendResult> {
+  async append(input: AppendInput, announce: RoomEventOptions = {}): Promise<AppendResult> {
     const stopTimer = this.appendSeconds.startTimer();
     let result: AppendResult;
     try {
@@ -79,6 +79,7 @@ export class MessagesService {
         result.message.roomId,
         result.message.senderId,
         this.createdEvent(result),
+        announce,
       );
     } catch (err) {
       this.appends.inc({ result: 'error' });

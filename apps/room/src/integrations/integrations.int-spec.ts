@@ -53,4 +53,28 @@ describe('room service: integrations in rooms (real PostgreSQL + RabbitMQ)', () 
     await ears.heard(MARKER);
     expect(ears.types).toEqual(['user.membership.removed', MARKER]);
   });
+
+  it('tells history whether the room has an integration with every message, as the posting check read it', async () => {
+    const owner = uuidv7();
+    const room = await kit.createRoom(owner);
+    const bot = uuidv7();
+    const send = async (clientMsgId: string) => {
+      await kit.rpc.request(Commands.MESSAGE_SEND, {
+        actorId: owner,
+        roomId: room.id,
+        clientMsgId,
+        kind: 'text',
+        content: `${clientMsgId} 👋`,
+      });
+      return kit.appends.find((a) => a.clientMsgId === clientMsgId)?.roomHasIntegrations;
+    };
+    const integration = { actorId: owner, roomId: room.id, integrationId: bot };
+
+    // Without one, history announces the message to gateways only.
+    expect(await send('before')).toBe(false);
+    await kit.rpc.request(Commands.ROOM_INTEGRATION_ADD, { ...integration, integrationName: 'Helper' });
+    expect(await send('with-bot')).toBe(true);
+    await kit.rpc.request(Commands.ROOM_INTEGRATION_REMOVE, integration);
+    expect(await send('after')).toBe(false);
+  });
 });

@@ -195,7 +195,14 @@ describe('room service: messages (real PostgreSQL + RabbitMQ, history stubbed on
       const content = 'Grüße 👋 from the room';
       const result = await send(owner, room.id, 'client-1', content);
       expect(history.calls.map(strip)).toEqual([
-        { roomId: room.id, senderId: owner, clientMsgId: 'client-1', kind: 'text', content },
+        {
+          roomId: room.id,
+          senderId: owner,
+          clientMsgId: 'client-1',
+          kind: 'text',
+          content,
+          roomHasIntegrations: false,
+        },
       ]);
       expect(result).toEqual({
         duplicate: false,

@@ -151,6 +151,7 @@ export class MessagesService {
             ...(input.replyToId ? { replyToId: input.replyToId } : {}),
             ...(effects.length > 0 ? { effects } : {}),
             ...(claim ? { attachments: claim.records } : {}),
+            roomHasIntegrations: posting.roomHasIntegrations,
           },
           { correlationId },
         )

@@ -4,6 +4,7 @@ import { Init1732380000000 } from './1732380000000-Init';
 import { MembershipBot1765000000100 } from './1765000000100-MembershipBot';
 import { Presence1732500000100 } from './1732500000100-Presence';
 import { PresenceGatewayLeases1765000000500 } from './1765000000500-PresenceGatewayLeases';
+import { MembershipBotRoomIndex1765000000600 } from './1765000000600-MembershipBotRoomIndex';
 import { PushSubscriptions1732700000300 } from './1732700000300-PushSubscriptions';
 import { ReadPositions1732500000000 } from './1732500000000-ReadPositions';
 import { ReportEvidenceInviteLinksIndex1765000000400 } from './1765000000400-ReportEvidenceInviteLinksIndex';
@@ -23,4 +24,5 @@ export const ROOM_MIGRATIONS = [
   ReportsSiteWide1765000000300,
   ReportEvidenceInviteLinksIndex1765000000400,
   PresenceGatewayLeases1765000000500,
+  MembershipBotRoomIndex1765000000600,
 ];

@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { Commands, CommonErrorCode, DomainEvent, Exchanges, Queues, RoutingKeys } from '@app/contracts';
+import { Commands, CommonErrorCode, DomainEvent, Queues } from '@app/contracts';
+import { EventPublisher } from '@app/messaging';
 import { uuidv7 } from '@app/common';
 import { eventually } from '../../../../test/support/infra';
 import { InboxProbe, quiet, RoomKit } from '../../../../test/rooms/room-kit';
@@ -53,7 +54,7 @@ describe('room service: the membership outbox (real PostgreSQL + RabbitMQ)', () 
 
     /** Say something in a room, as the history service would. */
     async function say(roomId: string, senderId: string, text: string): Promise<void> {
-      await kit.client.amqp.publish(Exchanges.ROOM_EVENTS, RoutingKeys.roomEvent(roomId, senderId), {
+      await new EventPublisher(kit.client.amqp).publishRoomEvent(roomId, senderId, {
         type: 'message.created',
         v: 1,
         eventId: uuidv7(),
@@ -206,7 +207,7 @@ describe('room service: the membership outbox (real PostgreSQL + RabbitMQ)', () 
         expect(new Set(ids).size).toBe(ids.length);
       }
       // And they end out of the room: nothing said now reaches any of them.
-      await kit.client.amqp.publish(Exchanges.ROOM_EVENTS, RoutingKeys.roomEvent(room.id, owner), {
+      await new EventPublisher(kit.client.amqp).publishRoomEvent(room.id, owner, {
         type: 'room.renamed',
         v: 1,
         eventId: uuidv7(),

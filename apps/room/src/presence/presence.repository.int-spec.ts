@@ -161,8 +161,7 @@ describe('PresenceRepository (real PostgreSQL)', () => {
     await repo.applyReport(report(gw, { full: true, users: [{ userId: u, status: 'online' }] }));
     const runner = ds.createQueryRunner();
     try {
-      const leases = ROOM_MIGRATIONS[ROOM_MIGRATIONS.length - 1];
-      expect(leases.name).toBe('PresenceGatewayLeases1765000000500');
+      const leases = ROOM_MIGRATIONS.find((m) => m.name === 'PresenceGatewayLeases1765000000500')!;
       await new leases().down(runner);
       const [row] = (await ds.query(
         `SELECT "expires_at" > now() AS live FROM "room"."presence_sessions" WHERE "gateway_id" = $1`,

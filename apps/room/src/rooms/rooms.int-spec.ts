@@ -38,7 +38,11 @@ describe('room service: group rooms (real PostgreSQL + RabbitMQ)', () => {
     });
     const posting = await repo.findPostingMember(room.id, owner);
     expect(viaOrm?.room).toBeDefined();
-    expect({ ...posting, room: { ...posting?.room } }).toEqual({ ...viaOrm, room: { ...viaOrm?.room } });
+    expect({ ...posting, room: { ...posting?.room } }).toEqual({
+      ...viaOrm,
+      room: { ...viaOrm?.room },
+      roomHasIntegrations: false,
+    });
     await expect(repo.findPostingMember(room.id, uuidv7())).resolves.toBeNull();
     // Asked together (one statement): each gets its own answer, a malformed id fails only itself.
     const other = uuidv7();

@@ -187,7 +187,8 @@ export class RoomsTransaction {
 }
 
 /** A member as the posting check sees them: the membership with its room loaded. */
-export type PostingMember = MembershipEntity & { room: RoomEntity };
+/** A member about to post, with their room and whether an integration is in it. */
+export type PostingMember = MembershipEntity & { room: RoomEntity; roomHasIntegrations: boolean };
 
 interface PostingRequest {
   roomId: string;
@@ -303,10 +304,17 @@ export class RoomsRepository {
     const pick = (row: Record<string, unknown>, cols: typeof member) =>
       Object.fromEntries(cols.map((c) => [c.property, row[c.key]]));
     return {
-      sql: `SELECT ${[...member, ...room].map((c) => c.select).join(', ')}
+      sql: `SELECT ${[...member, ...room].map((c) => c.select).join(', ')},
+                   EXISTS (SELECT 1 FROM "room"."memberships" b
+                            WHERE b."room_id" = m."room_id" AND b."bot") AS "roomHasIntegrations"
               FROM "room"."memberships" m JOIN "room"."rooms" r ON r."id" = m."room_id"
              WHERE (m."room_id", m."user_id") IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
-      map: (row) => ({ ...pick(row, member), room: pick(row, room) }) as unknown as PostingMember,
+      map: (row) =>
+        ({
+          ...pick(row, member),
+          room: pick(row, room),
+          roomHasIntegrations: row.roomHasIntegrations === true,
+        }) as unknown as PostingMember,
     };
   }
 

@@ -27,7 +27,7 @@ import { MembershipEntity } from './entities/membership.entity';
 import { RoomEntity } from './entities/room.entity';
 import { readRoomImage } from './room-image';
 import { toRoomView } from './rooms.mapper';
-import { RoomsRepository, RoomsTransaction } from './rooms.repository';
+import { PostingMember, RoomsRepository, RoomsTransaction } from './rooms.repository';
 
 export interface CreateRoomInput {
   actorId: string;
@@ -458,7 +458,7 @@ export class RoomsService {
    * comes back with its `room` loaded, so the caller can read the room's settings
    * (`room.profanityFilter`) without asking again.
    */
-  async assertCanPost(actorId: string, roomId: string): Promise<MembershipEntity & { room: RoomEntity }> {
+  async assertCanPost(actorId: string, roomId: string): Promise<PostingMember> {
     const membership = await this.repo.findPostingMember(roomId, actorId);
     if (!membership) return this.refuseNonMember(roomId);
     const { room } = membership;

@@ -86,6 +86,12 @@ export class AppendMessageCommand {
   @ValidateNested({ each: true })
   @Type(() => AttachmentRecord)
   attachments?: AttachmentRecord[];
+  /**
+   * Whether the room has an integration, as the room service read it with the sender's
+   * membership. False: `message.created` goes to gateways only (`happychat.room.fanout`), not to
+   * `happychat.room.events`, which only integrations' inboxes hear. Absent counts as true.
+   */
+  @IsOptional() @IsBoolean() roomHasIntegrations?: boolean;
 }
 
 /**
