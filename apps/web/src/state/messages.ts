@@ -43,6 +43,18 @@ function merge(roomId: string, messages: MessageView[]): void {
 }
 
 const loadingNewest = new Set<string>();
+/** Rooms that went live on the socket while their newest page was loading (see roomWentLive). */
+const liveWhileLoading = new Set<string>();
+
+/**
+ * The room is live on this socket from now on (`user.membership.added`). A page fetched before
+ * that (on joining) may lack what was said in between, so the room is synced now, or as soon as
+ * the page being fetched has landed.
+ */
+export function roomWentLive(roomId: string): void {
+  if (loadingNewest.has(roomId)) liveWhileLoading.add(roomId);
+  else void syncRooms([roomId]);
+}
 
 /** Opening a room: load its newest page unless it is loaded or loading already. */
 export function ensureLoaded(roomId: string): void {
@@ -80,7 +92,8 @@ export async function loadNewest(roomId: string, reset = false): Promise<void> {
     if (page.messages.length) notePreview(page.messages[page.messages.length - 1]);
     // Anything said between the page and now reaches us live; a hole is filled by sync.
     const tl = store.get().timelines[roomId];
-    if (tl && hasHole(tl.messages)) void syncRooms([roomId]);
+    const wentLive = liveWhileLoading.delete(roomId);
+    if (tl && (hasHole(tl.messages) || wentLive)) void syncRooms([roomId]);
   } catch (err) {
     const e = err instanceof ApiError ? err : null;
     updateTimeline(roomId, (tl) => ({
@@ -90,6 +103,7 @@ export async function loadNewest(roomId: string, reset = false): Promise<void> {
     }));
   } finally {
     loadingNewest.delete(roomId);
+    liveWhileLoading.delete(roomId);
   }
 }
 

@@ -5,7 +5,15 @@ import { ApiError, setAuthProvider } from '../api/http';
 import { RealtimeClient } from '../api/socket';
 import { t } from '../lib/i18n';
 import { live, rememberNames, signedOutState, store } from './app';
-import { flushOutbox, onDeleted, onEdited, onReactionChanged, receiveLive, syncRooms } from './messages';
+import {
+  flushOutbox,
+  onDeleted,
+  onEdited,
+  onReactionChanged,
+  receiveLive,
+  roomWentLive,
+  syncRooms,
+} from './messages';
 import { announcePresence, onPresenceChanged, startPresence, stopPresence } from './presence';
 import { notifyIncoming, unsubscribePush } from './notify';
 import { cancelAllReads } from './reads';
@@ -90,9 +98,7 @@ function handleEvent(ev: DomainEvent): void {
       upsertRooms([ev.room], { activity: ev.occurredAt });
       store.set((s) => ({ invites: s.invites.filter((i) => i.room.id !== ev.room.id) }));
       scheduleRoomsReload();
-      // The room is live on this socket from this frame on; a page fetched before it (opened
-      // right after the join's answer) may lack what was said in between.
-      void syncRooms([ev.room.id]);
+      roomWentLive(ev.room.id);
       break;
     case 'user.membership.removed':
       if (ev.userId !== live.userId) break;
