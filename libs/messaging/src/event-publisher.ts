@@ -45,7 +45,9 @@ export class EventPublisher {
     if (options.integrations === false) return toGateways;
     await Promise.all([
       toGateways,
-      this.send(Exchanges.ROOM_EVENTS, RoutingKeys.roomEvent(roomId, actorId), event, Buffer.from(json)),
+      this.send(Exchanges.ROOM_EVENTS, RoutingKeys.roomEvent(roomId, actorId), event, {
+        content: Buffer.from(json),
+      }),
     ]);
   }
 
@@ -55,13 +57,9 @@ export class EventPublisher {
     event: DomainEvent,
     replyTo?: { correlationId?: string },
   ): Promise<void> {
-    await this.send(
-      Exchanges.USER_EVENTS,
-      RoutingKeys.userEvent(userId),
-      event,
-      undefined,
-      replyTo?.correlationId,
-    );
+    await this.send(Exchanges.USER_EVENTS, RoutingKeys.userEvent(userId), event, {
+      replyCorrelationId: replyTo?.correlationId,
+    });
   }
 
   private addToFanout(roomId: string, json: string): Promise<void> {
@@ -114,8 +112,7 @@ export class EventPublisher {
     exchange: string,
     key: string,
     event: DomainEvent,
-    content?: Buffer,
-    replyCorrelationId?: string,
+    { content, replyCorrelationId }: { content?: Buffer; replyCorrelationId?: string } = {},
   ): Promise<void> {
     const correlationId = currentCorrelationId();
     await this.amqp.publish(exchange, key, content ?? event, {

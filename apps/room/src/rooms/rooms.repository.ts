@@ -186,8 +186,7 @@ export class RoomsTransaction {
   }
 }
 
-/** A member as the posting check sees them: the membership with its room loaded. */
-/** A member about to post, with their room and whether an integration is in it. */
+/** A member as the posting check sees them: the membership, its room, and whether a bot is in it. */
 export type PostingMember = MembershipEntity & { room: RoomEntity; roomHasIntegrations: boolean };
 
 interface PostingRequest {
