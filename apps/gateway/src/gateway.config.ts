@@ -16,10 +16,15 @@ export class GatewayConfig extends BaseConfig {
   @IsInt() @Min(1000) @Max(300000) WS_HEARTBEAT_INTERVAL_MS: number = 25000;
 
   /**
-   * Events this gateway's queue holds while the gateway falls behind; past it the oldest are
-   * dropped, the gateway notices and starts over (its sockets reconnect and resync).
+   * Broker messages this gateway's queue holds while the gateway falls behind (a user event, or
+   * the room events one publisher gathered in a turn: up to 128); past it, or past
+   * GATEWAY_QUEUE_MAX_BYTES, the oldest are dropped, the gateway notices and starts over (its
+   * sockets reconnect and resync).
    */
   @IsInt() @Min(10) @Max(10_000_000) GATEWAY_QUEUE_MAX_EVENTS: number = 100_000;
+
+  /** The same bound in bytes of message bodies, so a backlog of large messages stays bounded too. */
+  @IsInt() @Min(65536) GATEWAY_QUEUE_MAX_BYTES: number = 64 * 1024 * 1024;
 
   /** A socket whose unsent data passes this is closed as a slow consumer (it resyncs on return). */
   @IsInt() @Min(65536) WS_MAX_BUFFERED_BYTES: number = 4 * 1024 * 1024;

@@ -34,6 +34,7 @@ describe('DeliveryService: binding a room someone here just joined', () => {
   let bound: string[];
   let unbound: string[];
   let memberships: Record<string, string[]>;
+  let queues: Map<string, Record<string, unknown>>;
 
   const message = (key: string, event: Record<string, unknown>): ConsumeMessage =>
     ({
@@ -83,6 +84,7 @@ describe('DeliveryService: binding a room someone here just joined', () => {
 
   beforeEach(async () => {
     pendingBinds = new Map();
+    queues = new Map();
     bound = [];
     unbound = [];
     memberships = { [BOB]: [ROOM_B] };
@@ -98,7 +100,8 @@ describe('DeliveryService: binding a room someone here just joined', () => {
       unbindQueue: async (_q: string, _exchange: string, key: string) => void unbound.push(key),
     };
     const consumer = {
-      assertQueue: async () => undefined,
+      assertQueue: async (queue: string, options: { arguments?: Record<string, unknown> }) =>
+        void queues.set(queue, options.arguments ?? {}),
       consume: async (queue: string, fn: (m: ConsumeMessage) => void) => {
         if (!queue.endsWith('.lost')) deliver = fn;
       },
@@ -117,7 +120,11 @@ describe('DeliveryService: binding a room someone here just joined', () => {
     } as unknown as RpcClient;
     directory = new LocalDirectory();
     delivery = new DeliveryService(
-      { GATEWAY_INSTANCE_ID: 'gw-spec', GATEWAY_QUEUE_MAX_EVENTS: 1000 } as GatewayConfig,
+      {
+        GATEWAY_INSTANCE_ID: 'gw-spec',
+        GATEWAY_QUEUE_MAX_EVENTS: 1000,
+        GATEWAY_QUEUE_MAX_BYTES: 1 << 20,
+      } as GatewayConfig,
       amqp,
       rpc,
       directory,
@@ -236,5 +243,13 @@ describe('DeliveryService: binding a room someone here just joined', () => {
     } as ConsumeMessage);
     expect(bob.got).toEqual([`${Events.MESSAGE_CREATED} b1`, `${Events.MESSAGE_CREATED} b2`]);
     expect(carol.got).toEqual([`${Events.MESSAGE_CREATED} a1`]);
+  });
+
+  it('bounds its queue by messages and by bytes, since one message can carry many events', () => {
+    expect(queues.get('happychat.gateway.gw-spec')).toMatchObject({
+      'x-max-length': 1000,
+      'x-max-length-bytes': 1 << 20,
+      'x-overflow': 'drop-head',
+    });
   });
 });

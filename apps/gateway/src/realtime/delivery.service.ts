@@ -55,6 +55,7 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
   private readonly startOvers;
   private readonly roomBindings;
   private readonly maxQueuedEvents: number;
+  private readonly maxQueuedBytes: number;
   private readonly bindings: TopologyChannel;
 
   constructor(
@@ -68,6 +69,7 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
     this.instanceId = config.GATEWAY_INSTANCE_ID || uuidv7();
     this.queue = gatewayQueue(this.instanceId);
     this.maxQueuedEvents = config.GATEWAY_QUEUE_MAX_EVENTS;
+    this.maxQueuedBytes = config.GATEWAY_QUEUE_MAX_BYTES;
     this.deliveries = metrics.counter('happychat_gateway_deliveries_total', 'Frames pushed to sockets', [
       'kind',
     ]);
@@ -190,6 +192,7 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
       durable: false,
       arguments: {
         'x-max-length': this.maxQueuedEvents,
+        'x-max-length-bytes': this.maxQueuedBytes,
         'x-overflow': 'drop-head',
         'x-dead-letter-exchange': '',
         'x-dead-letter-routing-key': lost,
@@ -216,7 +219,9 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
     // a queue and a channel), so they all land while this is still set.
     if (this.recovering) return;
     this.recovering = true;
-    this.logger.warn(`delivery queue passed ${this.maxQueuedEvents} events and dropped some: starting over`);
+    this.logger.warn(
+      `delivery queue passed ${this.maxQueuedEvents} messages or ${this.maxQueuedBytes} bytes and dropped some: starting over`,
+    );
     this.startOver('events_lost', 'events lost: resync');
     try {
       await ch.purgeQueue(this.queue);
