@@ -343,13 +343,13 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
   private dispatchRoomEvent(roomId: string, raw: Buffer): void {
     // A room that came along with another one this gateway hears.
     if (!this.directory.hasMembersHere(roomId)) return;
-    const hidden = this.directory.visibleFrom(roomId);
     // Most events go out as they came, never decoded; read only in a room that hides older
     // history from someone here, or when the room's settings change.
     const about =
-      hidden || raw.includes(ROOM_UPDATED_MARK)
+      this.directory.visibleFrom(roomId) || raw.includes(ROOM_UPDATED_MARK)
         ? this.inspectRoomEvent(roomId, raw.toString('utf8'))
         : undefined;
+    // Read after inspecting: a `room.updated` may have just changed it.
     const from = this.directory.visibleFrom(roomId);
     for (const userId of this.directory.membersHere(roomId)) {
       // An event about a message from before this member joined a room that hides it.
