@@ -12,3 +12,4 @@ export * from './observability/observability.module';
 export * from './bootstrap/start-service';
 export * from './auth/access-token';
 export * from './context/request-context';
+export * from './cli/command-line';

@@ -1,4 +1,3 @@
-import { Channel } from 'amqplib';
 import { botQueue, Exchanges, inboxExchange, RoutingKeys } from '@app/contracts';
 import { AmqpConnection } from './amqp-connection';
 import { declareBotQueue } from './topology';
@@ -20,7 +19,7 @@ export class InboxBindings {
   }
 
   async ensureInbox(userId: string): Promise<void> {
-    await this.run(async (ch) => {
+    await this.topology.run(async (ch) => {
       await ch.assertExchange(inboxExchange(userId), 'fanout', { durable: true });
       await ch.bindExchange(inboxExchange(userId), Exchanges.USER_EVENTS, RoutingKeys.userEvent(userId));
     });
@@ -28,13 +27,13 @@ export class InboxBindings {
 
   async bindRoom(userId: string, roomId: string): Promise<void> {
     await this.ensureInbox(userId);
-    await this.run((ch) =>
+    await this.topology.run((ch) =>
       ch.bindExchange(inboxExchange(userId), Exchanges.ROOM_EVENTS, RoutingKeys.roomBinding(roomId)),
     );
   }
 
   async unbindRoom(userId: string, roomId: string): Promise<void> {
-    await this.run((ch) =>
+    await this.topology.run((ch) =>
       ch.unbindExchange(inboxExchange(userId), Exchanges.ROOM_EVENTS, RoutingKeys.roomBinding(roomId)),
     );
   }
@@ -42,16 +41,12 @@ export class InboxBindings {
   /** An integration's own durable queue, bound to its inbox (so to its rooms, through membership). */
   async ensureBotQueue(botId: string): Promise<void> {
     await this.ensureInbox(botId);
-    await this.run((ch) => declareBotQueue(ch, botId));
+    await this.topology.run((ch) => declareBotQueue(ch, botId));
   }
 
   async deleteBotQueue(botId: string): Promise<void> {
-    await this.run(async (ch) => {
+    await this.topology.run(async (ch) => {
       await ch.deleteQueue(botQueue(botId));
     });
-  }
-
-  private run<T>(fn: (ch: Channel) => Promise<T>): Promise<T> {
-    return this.topology.run(fn);
   }
 }

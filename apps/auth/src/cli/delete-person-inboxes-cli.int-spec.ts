@@ -4,7 +4,8 @@ import { Client } from 'pg';
 import { botQueue, Exchanges, inboxExchange, IntegrationCredentialsView, RoutingKeys } from '@app/contracts';
 import { ConfigValidationError } from '@app/common';
 import { createTestDatabase, createTestVhost, eventually, Isolated } from '../../../../test/support/infra';
-import { runDeletePersonInboxes, UsageError } from './delete-person-inboxes-command';
+import { UsageError } from '@app/common';
+import { runDeletePersonInboxes } from './delete-person-inboxes-command';
 import { runIntegrationsCommand } from './integrations-command';
 
 /**

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import amqp, { Channel, ChannelModel } from 'amqplib';
 import { DataSource } from 'typeorm';
 import { inboxExchange } from '@app/contracts';
-import { dataSourceOptions, loadConfig } from '@app/common';
+import { dataSourceOptions, loadConfig, UsageError } from '@app/common';
 import { checkAdminConfig } from '../accounts/admin-bootstrap';
 import { AUTH_DATABASE } from '../app.module';
 import { AuthConfig } from '../auth.config';
@@ -31,8 +31,6 @@ Safe to re-run: an inbox already gone counts as deleted. An inbox that still fee
 gateway of the previous release still running) is kept and reported, and the exit status is 1.
 Reads the auth service's configuration from the environment (DATABASE_URL, AMQP_URL, ...),
 validated as the service validates it. Migrates nothing.`;
-
-export class UsageError extends Error {}
 
 export interface DeletePersonInboxesResult {
   dryRun: boolean;

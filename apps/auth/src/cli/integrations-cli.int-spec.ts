@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
 import { IntegrationCredentialsView, IntegrationView } from '@app/contracts';
 import { createTestDatabase, createTestVhost, Isolated } from '../../../../test/support/infra';
-import { runIntegrationsCommand, UsageError } from './integrations-command';
+import { UsageError } from '@app/common';
+import { runIntegrationsCommand } from './integrations-command';
 
 /** The operator's CLI against a real PostgreSQL and RabbitMQ (its management API included). */
 describe('integrations CLI', () => {

@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { IntegrationCredentialsView, IntegrationView } from '@app/contracts';
-import { DatabaseModule, loadConfig, ObservabilityModule } from '@app/common';
+import { DatabaseModule, loadConfig, ObservabilityModule, UsageError } from '@app/common';
 import { MessagingModule } from '@app/messaging';
 import { AUTH_DATABASE } from '../app.module';
 import { AuthConfig } from '../auth.config';
@@ -16,8 +16,6 @@ export const INTEGRATIONS_USAGE = `usage: node dist/apps/auth/src/cli/integratio
   ensure <name>     the live integration with this name (created if missing), with fresh credentials
 Reads the auth service's configuration from the environment (DATABASE_URL, AMQP_URL,
 RABBITMQ_MANAGEMENT_URL, INTEGRATIONS_AMQP_URL). Acts as the operator: no admin account needed.`;
-
-export class UsageError extends Error {}
 
 /** Only what integrations need: the auth database and a broker connection that serves no queue. */
 @Module({})

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { DataSource } from 'typeorm';
 import { HistoryLimits } from '@app/contracts';
 import { ExportArchive } from '@app/contracts/history/export-archive';
-import { dataSourceOptions, loadConfig } from '@app/common';
+import { dataSourceOptions, loadConfig, UsageError } from '@app/common';
 import { HistoryConfig } from '../history.config';
 import { HistoryStore } from '../messages/store/history-store';
 import { MongoHistoryStore } from '../messages/store/mongo-history.store';
@@ -30,8 +30,6 @@ export interface ExportSummary {
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-export class UsageError extends Error {}
 
 /** The admin export: argv without node and script; env defaults to the process environment, read as the service reads it. */
 export async function runExport(argv: string[], env?: NodeJS.ProcessEnv): Promise<ExportSummary> {
