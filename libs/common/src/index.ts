@@ -13,3 +13,4 @@ export * from './bootstrap/start-service';
 export * from './auth/access-token';
 export * from './context/request-context';
 export * from './cli/command-line';
+export * from './batching/turn-batch';

@@ -435,5 +435,11 @@ describe('room service: moderation (real PostgreSQL + RabbitMQ)', () => {
     await rpc().request(Commands.FRIEND_BLOCK, { actorId: b, userId: a });
     await expect(rooms().assertCanPost(a, dm.id)).rejects.toMatchObject({ code: FriendErrorCode.BLOCKED });
     await expect(rooms().assertCanPost(b, dm.id)).rejects.toMatchObject({ code: FriendErrorCode.BLOCKED });
+    // Only a block between the two counts: once lifted they write again, whoever else blocks one of them.
+    await rpc().request(Commands.FRIEND_UNBLOCK, { actorId: b, userId: a });
+    await rpc().request(Commands.FRIEND_BLOCK, { actorId: uuidv7(), userId: a });
+    await rpc().request(Commands.FRIEND_BLOCK, { actorId: b, userId: uuidv7() });
+    await expect(rooms().assertCanPost(a, dm.id)).resolves.toMatchObject({ userId: a, directBlocked: false });
+    await expect(rooms().assertCanPost(b, dm.id)).resolves.toMatchObject({ userId: b, directBlocked: false });
   });
 });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { queryPrepared, TurnBatch } from '@app/common';
 import type { ValidSubscription } from './push-policy';
 
 export interface PushTarget extends ValidSubscription {
@@ -53,21 +54,45 @@ export class PushRepository {
   /**
    * Subscriptions of the room's members other than the sender who have no connected device: no
    * live presence session on any gateway. (A connected but hidden tab counts as connected: the
-   * page shows its own notification.)
+   * page shows its own notification.) Asked once per message sent while push is on, so the
+   * messages of one turn are answered by one prepared statement.
    */
-  async offlineTargets(roomId: string, senderId: string): Promise<PushTarget[]> {
-    const rows = (await this.ds.query(
-      `SELECT s."endpoint", s."p256dh", s."auth", s."user_id"
-         FROM "room"."memberships" m
-         JOIN "room"."push_subscriptions" s ON s."user_id" = m."user_id"
-        WHERE m."room_id" = $1 AND m."user_id" <> $2
-          AND NOT EXISTS (
-            SELECT 1 FROM "room"."presence_sessions" p
-              JOIN "room"."presence_gateways" g ON g."gateway_id" = p."gateway_id"
-             WHERE p."user_id" = m."user_id" AND g."expires_at" > now()
-          )`,
-      [roomId, senderId],
-    )) as Array<{ endpoint: string; p256dh: string; auth: string; user_id: string }>;
-    return rows.map((r) => ({ endpoint: r.endpoint, p256dh: r.p256dh, auth: r.auth, userId: r.user_id }));
+  offlineTargets(roomId: string, senderId: string): Promise<PushTarget[]> {
+    return this.offline.ask({ roomId, senderId });
   }
+
+  private readonly offline = new TurnBatch<{ roomId: string; senderId: string }, PushTarget[]>(
+    async (asked) => {
+      const rows = await queryPrepared<{
+        ord: string;
+        endpoint: string;
+        p256dh: string;
+        auth: string;
+        user_id: string;
+      }>(this.ds, 'room_push_offline_targets', OFFLINE_TARGETS_SQL, [
+        asked.map((a) => a.roomId),
+        asked.map((a) => a.senderId),
+      ]);
+      const targets = asked.map((): PushTarget[] => []);
+      for (const r of rows)
+        targets[Number(r.ord) - 1].push({
+          endpoint: r.endpoint,
+          p256dh: r.p256dh,
+          auth: r.auth,
+          userId: r.user_id,
+        });
+      return targets;
+    },
+  );
 }
+
+const OFFLINE_TARGETS_SQL = `
+  SELECT q."ord", s."endpoint", s."p256dh", s."auth", s."user_id"
+    FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS q("room_id", "sender_id", "ord")
+    JOIN "room"."memberships" m ON m."room_id" = q."room_id" AND m."user_id" <> q."sender_id"
+    JOIN "room"."push_subscriptions" s ON s."user_id" = m."user_id"
+   WHERE NOT EXISTS (
+           SELECT 1 FROM "room"."presence_sessions" p
+             JOIN "room"."presence_gateways" g ON g."gateway_id" = p."gateway_id"
+            WHERE p."user_id" = m."user_id" AND g."expires_at" > now()
+         )`;

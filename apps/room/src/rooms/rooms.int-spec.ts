@@ -42,6 +42,7 @@ describe('room service: group rooms (real PostgreSQL + RabbitMQ)', () => {
       ...viaOrm,
       room: { ...viaOrm?.room },
       roomHasIntegrations: false,
+      directBlocked: false,
     });
     await expect(repo.findPostingMember(room.id, uuidv7())).resolves.toBeNull();
     // Asked together (one statement): each gets its own answer, a malformed id fails only itself.

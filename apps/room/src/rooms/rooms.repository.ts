@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, EntityManager, In, IsNull } from 'typeorm';
-import { queryPrepared } from '@app/common';
+import { queryPrepared, TurnBatch } from '@app/common';
 import { OutboxRepository, OutboxWriter } from '../outbox/outbox.repository';
 import { BanEntity } from './entities/ban.entity';
 import { InviteLinkEntity } from './entities/invite-link.entity';
@@ -186,14 +186,19 @@ export class RoomsTransaction {
   }
 }
 
-/** A member as the posting check sees them: the membership, its room, and whether a bot is in it. */
-export type PostingMember = MembershipEntity & { room: RoomEntity; roomHasIntegrations: boolean };
+/**
+ * A member as the posting check sees them: the membership, its room, whether a bot is in it,
+ * and, in a direct room, whether either of its two people blocked the other.
+ */
+export type PostingMember = MembershipEntity & {
+  room: RoomEntity;
+  roomHasIntegrations: boolean;
+  directBlocked: boolean;
+};
 
 interface PostingRequest {
   roomId: string;
   userId: string;
-  resolve: (member: PostingMember | null) => void;
-  reject: (err: unknown) => void;
 }
 
 @Injectable()
@@ -257,38 +262,29 @@ export class RoomsRepository {
    * query, and one statement per message was one database round trip per message.
    */
   findPostingMember(roomId: string, userId: string): Promise<PostingMember | null> {
-    return new Promise((resolve, reject) => {
-      this.postingQueue.push({ roomId, userId, resolve, reject });
-      if (this.postingQueue.length === 1)
-        setImmediate(() => void this.lookUpPosting(this.postingQueue.splice(0)));
-    });
+    return this.posting.ask({ roomId, userId });
   }
 
-  private readonly postingQueue: PostingRequest[] = [];
+  private readonly posting = new TurnBatch<PostingRequest, PostingMember | null>((batch) =>
+    this.lookUpPosting(batch),
+  );
   private postingLookup?: { sql: string; map: (row: Record<string, unknown>) => PostingMember };
 
-  private async lookUpPosting(batch: PostingRequest[]): Promise<void> {
+  private async lookUpPosting(batch: PostingRequest[]): Promise<Array<PostingMember | null>> {
     const lookup = (this.postingLookup ??= this.buildPostingLookup());
-    try {
-      const rows = await queryPrepared<Record<string, unknown>>(
-        this.dataSource,
-        'room_posting_members',
-        lookup.sql,
-        [batch.map((b) => b.roomId), batch.map((b) => b.userId)],
-      );
-      const found = new Map(
-        rows.map((row) => {
-          const member = lookup.map(row);
-          return [`${member.roomId}/${member.userId}`, member];
-        }),
-      );
-      for (const b of batch)
-        b.resolve(found.get(`${b.roomId.toLowerCase()}/${b.userId.toLowerCase()}`) ?? null);
-    } catch (err) {
-      if (batch.length === 1) batch[0].reject(err);
-      // Each on its own, so one bad id does not fail the others.
-      else for (const b of batch) void this.lookUpPosting([b]);
-    }
+    const rows = await queryPrepared<Record<string, unknown>>(
+      this.dataSource,
+      'room_posting_members',
+      lookup.sql,
+      [batch.map((b) => b.roomId), batch.map((b) => b.userId)],
+    );
+    const found = new Map(
+      rows.map((row) => {
+        const member = lookup.map(row);
+        return [`${member.roomId}/${member.userId}`, member];
+      }),
+    );
+    return batch.map((b) => found.get(`${b.roomId.toLowerCase()}/${b.userId.toLowerCase()}`) ?? null);
   }
 
   private buildPostingLookup(): { sql: string; map: (row: Record<string, unknown>) => PostingMember } {
@@ -305,7 +301,12 @@ export class RoomsRepository {
     return {
       sql: `SELECT ${[...member, ...room].map((c) => c.select).join(', ')},
                    EXISTS (SELECT 1 FROM "room"."memberships" b
-                            WHERE b."room_id" = m."room_id" AND b."bot") AS "roomHasIntegrations"
+                            WHERE b."room_id" = m."room_id" AND b."bot") AS "roomHasIntegrations",
+                   CASE WHEN r."kind" = 'direct' THEN EXISTS (
+                     SELECT 1 FROM "room"."blocks" x
+                      WHERE (x."blocker_id" = m."user_id" AND x."blocked_id" = ANY (string_to_array(r."direct_key", ':')::uuid[]))
+                         OR (x."blocked_id" = m."user_id" AND x."blocker_id" = ANY (string_to_array(r."direct_key", ':')::uuid[]))
+                   ) ELSE false END AS "directBlocked"
               FROM "room"."memberships" m JOIN "room"."rooms" r ON r."id" = m."room_id"
              WHERE (m."room_id", m."user_id") IN (SELECT * FROM unnest($1::uuid[], $2::uuid[]))`,
       map: (row) =>
@@ -313,6 +314,7 @@ export class RoomsRepository {
           ...pick(row, member),
           room: pick(row, room),
           roomHasIntegrations: row.roomHasIntegrations === true,
+          directBlocked: row.directBlocked === true,
         }) as unknown as PostingMember,
     };
   }
@@ -349,14 +351,6 @@ export class RoomsRepository {
          WHERE "id" = $1 AND ("last_activity_at" IS NULL OR "last_activity_at" < now() - interval '5 seconds')`,
       [roomId],
     );
-  }
-
-  async usersBlockEachOther(a: string, b: string): Promise<boolean> {
-    const rows = (await this.dataSource.query(
-      `SELECT 1 FROM "room"."blocks" WHERE ("blocker_id" = $1 AND "blocked_id" = $2) OR ("blocker_id" = $2 AND "blocked_id" = $1) LIMIT 1`,
-      [a, b],
-    )) as unknown[];
-    return rows.length > 0;
   }
 
   findImage(roomId: string): Promise<RoomImageEntity | null> {

@@ -99,6 +99,9 @@ const RANK: Record<MemberRole, number> = { owner: 3, admin: 2, member: 1 };
 const AVATAR_LOOKUP_TIMEOUT_MS = 2_000;
 const avatarLog = new Logger('RoomMembers');
 
+/** How finely a topic room's last activity is kept. */
+const ACTIVITY_RESOLUTION_MS = 5_000;
+
 /** Owners moderate admins and members; admins moderate members; nobody moderates themselves. */
 export function outranks(actor: MemberRole, target: MemberRole): boolean {
   return RANK[actor] > RANK[target];
@@ -469,11 +472,8 @@ export class RoomsService {
         [{ field: 'mutedUntil', reason: membership.mutedUntil.toISOString() }],
       );
     }
-    if (room.kind === 'direct' && room.directKey) {
-      const other = room.directKey.split(':').find((id) => id !== actorId) ?? actorId;
-      if (await this.repo.usersBlockEachOther(actorId, other))
-        throw new AppException(FriendErrorCode.BLOCKED, 'You cannot message this user');
-    }
+    if (membership.directBlocked)
+      throw new AppException(FriendErrorCode.BLOCKED, 'You cannot message this user');
     if (room.slowModeSeconds > 0 && !isManager(membership.role)) {
       const wait = await this.repo.claimPostSlot(roomId, actorId, room.slowModeSeconds);
       if (wait !== null) {
@@ -482,8 +482,26 @@ export class RoomsService {
         ]);
       }
     }
-    if (room.kind === 'topic') await this.repo.touchActivity(roomId);
+    if (room.kind === 'topic') await this.touchActivity(roomId);
     return membership;
+  }
+
+  /** Topic rooms this instance marked active lately, and when. */
+  private readonly activityTouchedAt = new Map<string, number>();
+
+  /**
+   * The topic directory sorts by last activity to within a few seconds, so a busy room's row is
+   * written at most that often by each instance, instead of a statement per message.
+   */
+  private async touchActivity(roomId: string): Promise<void> {
+    const now = Date.now();
+    const last = this.activityTouchedAt.get(roomId);
+    if (last !== undefined && now - last < ACTIVITY_RESOLUTION_MS) return;
+    if (this.activityTouchedAt.size >= 10_000)
+      for (const [id, at] of this.activityTouchedAt)
+        if (now - at >= ACTIVITY_RESOLUTION_MS) this.activityTouchedAt.delete(id);
+    this.activityTouchedAt.set(roomId, now);
+    await this.repo.touchActivity(roomId);
   }
 
   /** The actor is the room's owner or an admin (for moderation outside this service's own commands). */

@@ -1,6 +1,7 @@
 import { Commands, RoomErrorCode, RoomView } from '@app/contracts';
 import { uuidv7 } from '@app/common';
 import { ISO, RoomKit } from '../../../../test/rooms/room-kit';
+import { RoomsRepository } from '../rooms/rooms.repository';
 import { RoomsService } from '../rooms/rooms.service';
 
 describe('room service: topic rooms (real PostgreSQL + RabbitMQ)', () => {
@@ -123,6 +124,19 @@ describe('room service: topic rooms (real PostgreSQL + RabbitMQ)', () => {
         rooms: [],
       },
     );
+  });
+
+  it('writes a busy topic room’s last activity once per few seconds, not once per message', async () => {
+    const topic = await createTopic('Chatty');
+    const poster = uuidv7();
+    await kit.join(poster, topic.id);
+    const touch = jest.spyOn(kit.app.get(RoomsRepository), 'touchActivity');
+    try {
+      for (let i = 0; i < 3; i++) await kit.app.get(RoomsService).assertCanPost(poster, topic.id);
+      expect(touch.mock.calls.filter(([roomId]) => roomId === topic.id)).toHaveLength(1);
+    } finally {
+      touch.mockRestore();
+    }
   });
 
   it('takes proposals from registered users; admins approve (creating the room) or reject with a reason', async () => {
