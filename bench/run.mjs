@@ -19,6 +19,8 @@
 //                           (any of these, or --systems/--workloads/--deadline-s, files the
 //                           results as <date>-<mode>-custom)
 //   --w1-rates=1,2,5 --w2-rates=0.5,1   the ladders of r (messages per second per user)
+//   --w1-rooms=direct       W1 in direct rooms (pairs of friends, as people chat 1:1) instead of
+//                           group rooms of 20; the baselines take the same pairs
 //   --app-root=DIR          run the services built in DIR/dist instead of this checkout's dist
 //                           (e.g. a `git archive` of a commit, while the working tree is mid-edit)
 //   --service-env=K=V,room:K=V   extra settings for Happy Chat's services (all, or one by name), over the bench's own
@@ -74,6 +76,7 @@ const { values: opts } = parseArgs({
     retries: { type: 'string' },
     'w1-rates': { type: 'string' },
     'w2-rates': { type: 'string' },
+    'w1-rooms': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -101,7 +104,10 @@ const MODES = {
     w12Users: 1000,
     w3Users: 10_000,
     generators: 2,
-    ladders: { W1: [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7, 10, 14, 20], W2: [0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2] },
+    ladders: {
+      W1: [0.25, 0.5, 0.75, 1, 1.5, 2, 3, 5, 7, 10, 14, 20],
+      W2: [0.05, 0.1, 0.2, 0.35, 0.5, 0.75, 1, 1.5, 2],
+    },
     stepMs: 15_000,
     drainMs: 10_000,
     warmupMs: 5000,
@@ -128,6 +134,7 @@ const SCALE_OPTIONS = [
   'systems',
   'workloads',
   'service-env',
+  'w1-rooms',
 ];
 const FILED_AS = SCALE_OPTIONS.some(
   (o) =>
@@ -152,7 +159,12 @@ if (opts['deadline-s']) C.deadlineMs = Number(opts['deadline-s']) * 1000;
 const APP_ROOT = path.resolve(opts['app-root'] ?? ROOT);
 const HC_SERVICES = ['auth', 'room', 'history', 'gateway'];
 const SERVICE_ENV = parseServiceEnv(opts['service-env']);
-const SIZES = { W1: 20, W2: 100, W3: 20 };
+if (!['group', 'direct'].includes(opts['w1-rooms'] ?? 'group')) {
+  console.error(`--w1-rooms: "${opts['w1-rooms']}" is not group or direct`);
+  process.exit(2);
+}
+const W1_DIRECT = opts['w1-rooms'] === 'direct';
+const SIZES = { W1: W1_DIRECT ? 2 : 20, W2: 100, W3: 20 };
 const P99_GOAL_MS = 100;
 const SYSTEMS = opts.systems.split(',').filter(Boolean);
 const WORKLOADS = opts.workloads.split(',').filter(Boolean);
@@ -260,7 +272,7 @@ const results = {
   notes: [],
 };
 results.config.description =
-  `W1: ${C.w12Users} users in rooms of ${SIZES.W1}; W2: the same users in rooms of ${SIZES.W2}; each user sends r msg/s ` +
+  `W1: ${C.w12Users} users in ${W1_DIRECT ? 'direct rooms (pairs of friends)' : `rooms of ${SIZES.W1}`}; W2: the same users in rooms of ${SIZES.W2}; each user sends r msg/s ` +
   `on an open-loop schedule for ${C.stepMs / 1000} s, then up to ${C.drainMs / 1000} s of drain; r steps up until a step breaks ` +
   `(p99 > ${P99_GOAL_MS} ms, a loss, an error or a closed socket${C.retries ? `; a step that breaks on latency alone is run again ${C.retries} time(s) and counts as broken only if every try breaks` : ''}). ` +
   `Each system first gets ${C.warmupMs / 1000} s of unrecorded warm-up traffic per workload. Latency = due send time -> arrival at each other member, ` +
@@ -903,11 +915,15 @@ async function main() {
     results.setup.registerMs = Date.now() - t;
     results.setup.users = plan.users;
     t = Date.now();
-    const r = await createRooms(hc.base, plan, accounts, { workloads: ['W1', 'W2', 'W3'] });
+    const r = await createRooms(hc.base, plan, accounts, {
+      workloads: ['W1', 'W2', 'W3'],
+      direct: W1_DIRECT ? ['W1'] : [],
+    });
     results.setup.roomsMs = Date.now() - t;
     Object.assign(results.setup, r);
     log(
-      `setup: ${plan.users} accounts in ${results.setup.registerMs} ms, ${r.rooms} rooms + ${r.joins} joins in ${results.setup.roomsMs} ms`,
+      `setup: ${plan.users} accounts in ${results.setup.registerMs} ms, ${r.rooms} rooms + ${r.joins} joins` +
+        `${r.directRooms ? ` + ${r.directRooms} direct rooms` : ''} in ${results.setup.roomsMs} ms`,
     );
     systems.push({ name: 'happychat', hc, gens: [] });
   }

@@ -57,8 +57,13 @@ export async function registerUsers(base, count, tag, { concurrency = 8, onProgr
  * asks for an invite to join a group room, the owner makes one invite link per room and the
  * members join with its token; where there are no invite links yet (404), they join by id.
  */
-export async function createRooms(base, plan, accounts, { concurrency = 8, workloads } = {}) {
-  const rooms = plan.rooms.filter((r) => workloads.includes(r.workload));
+export async function createRooms(base, plan, accounts, { concurrency = 8, workloads, direct = [] } = {}) {
+  const all = plan.rooms.filter((r) => workloads.includes(r.workload));
+  const pairs = all.filter((r) => direct.includes(r.workload));
+  await pool(pairs, concurrency, async (room) => {
+    room.id = (await openDirectRoom(base, accounts[room.members[0]], accounts[room.members[1]])).id;
+  });
+  const rooms = all.filter((r) => !direct.includes(r.workload));
   let invites = 0;
   await pool(rooms, concurrency, async (room) => {
     const owner = accounts[room.members[0]];
@@ -81,7 +86,16 @@ export async function createRooms(base, plan, accounts, { concurrency = 8, workl
   });
   return {
     rooms: rooms.length,
+    directRooms: pairs.length,
     joins: joins.length,
     joinedWith: invites ? 'invite link token' : 'room id only',
   };
+}
+
+/** A direct room as two people get one: a friend request, its acceptance, then the room. */
+async function openDirectRoom(base, a, b) {
+  if (!b) throw new Error('a direct room needs two members');
+  await call(base, 'POST', `/friends/${b.id}/request`, a.token, {});
+  await call(base, 'POST', `/friends/${a.id}/accept`, b.token, {});
+  return call(base, 'POST', `/friends/${b.id}/dm`, a.token, {});
 }
