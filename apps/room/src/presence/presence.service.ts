@@ -6,6 +6,9 @@ import { RoomConfig } from '../room.config';
 import { RoomsService } from '../rooms/rooms.service';
 import { PresenceChange, PresenceRepository } from './presence.repository';
 
+/** Presence changes published together; bounds what one report puts in flight at once. */
+const ANNOUNCE_CHUNK = 100;
+
 /**
  * Tracks who is online from the gateways' reports and tells each user's rooms when their
  * status changes. Reports are consumed from one single-active-consumer queue, so they are
@@ -62,22 +65,37 @@ export class PresenceService implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  /** To every room the user is in: the members' devices show the new status. */
+  /**
+   * To every room the user is in: the members' devices show the new status. A report can carry
+   * thousands of changes (a gateway restarting, everyone signing in at nine): the rooms of all
+   * of them come from one query, and a chunk of changes is published in one turn, so the
+   * publisher sends its room events as a few broker messages instead of waiting for a confirm
+   * per event. Order is kept: within a turn the events leave in the order they were published,
+   * and the next chunk (or report) starts once these are confirmed.
+   */
   private async announce(changes: PresenceChange[]): Promise<void> {
-    for (const c of changes) {
-      const rooms = await this.rooms.listForUser(c.userId);
-      const event = {
-        type: PresenceEvents.PRESENCE_CHANGED,
-        v: 1 as const,
-        eventId: uuidv7(),
-        occurredAt: new Date().toISOString(),
-        userId: c.userId,
-        status: c.status,
-        lastSeenAt: c.lastSeenAt.toISOString(),
-      };
-      await this.events.publishUserEvent(c.userId, event);
-      for (const r of rooms)
-        await this.events.publishRoomEvent(r.room.id, c.userId, { ...event, eventId: uuidv7() });
+    if (changes.length === 0) return;
+    const roomsOf = await this.rooms.listRoomIdsOfUsers([...new Set(changes.map((c) => c.userId))]);
+    for (let i = 0; i < changes.length; i += ANNOUNCE_CHUNK) {
+      await Promise.all(
+        changes.slice(i, i + ANNOUNCE_CHUNK).flatMap((c) => {
+          const event = {
+            type: PresenceEvents.PRESENCE_CHANGED,
+            v: 1 as const,
+            eventId: uuidv7(),
+            occurredAt: new Date().toISOString(),
+            userId: c.userId,
+            status: c.status,
+            lastSeenAt: c.lastSeenAt.toISOString(),
+          };
+          return [
+            this.events.publishUserEvent(c.userId, event),
+            ...(roomsOf.get(c.userId) ?? []).map((roomId) =>
+              this.events.publishRoomEvent(roomId, c.userId, { ...event, eventId: uuidv7() }),
+            ),
+          ];
+        }),
+      );
     }
   }
 }

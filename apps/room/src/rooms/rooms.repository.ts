@@ -254,6 +254,22 @@ export class RoomsRepository {
     return rows.map((m) => m.roomId);
   }
 
+  /** The rooms of each of these users, oldest join first: one query for a whole presence report. */
+  async listRoomIdsOfUsers(userIds: string[]): Promise<Map<string, string[]>> {
+    const rows = (await this.dataSource.query(
+      `SELECT "user_id", "room_id" FROM "room"."memberships"
+        WHERE "user_id" = ANY ($1::uuid[]) ORDER BY "joined_at", "room_id"`,
+      [userIds],
+    )) as Array<{ user_id: string; room_id: string }>;
+    const roomsOf = new Map<string, string[]>();
+    for (const r of rows) {
+      const rooms = roomsOf.get(r.user_id);
+      if (rooms) rooms.push(r.room_id);
+      else roomsOf.set(r.user_id, [r.room_id]);
+    }
+    return roomsOf;
+  }
+
   /** The membership and its room's posting rules in one query. */
   /**
    * Runs for every message sent. The lookups asked for in one turn of the event loop (a batch

@@ -434,6 +434,10 @@ export class RoomsService {
     return this.repo.listRoomIds(userId);
   }
 
+  listRoomIdsOfUsers(userIds: string[]): Promise<Map<string, string[]>> {
+    return this.repo.listRoomIdsOfUsers(userIds);
+  }
+
   /**
    * The guard of every message operation: one primary-key lookup when the actor is a member; a
    * second query only on refusal, to tell an unknown room from someone else's.
