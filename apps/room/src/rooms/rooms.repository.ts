@@ -270,12 +270,12 @@ export class RoomsRepository {
     return roomsOf;
   }
 
-  /** The membership and its room's posting rules in one query. */
   /**
-   * Runs for every message sent. The lookups asked for in one turn of the event loop (a batch
-   * of sends) are answered by one plain statement, built once from the entities' column metadata
-   * (so a new column is read too); the query builder's own bookkeeping cost more CPU than the
-   * query, and one statement per message was one database round trip per message.
+   * The membership and its room's posting rules in one query. Runs for every message sent. The
+   * lookups asked for in one turn of the event loop (a batch of sends) are answered by one plain
+   * statement, built once from the entities' column metadata (so a new column is read too); the
+   * query builder's own bookkeeping cost more CPU than the query, and one statement per message
+   * was one database round trip per message.
    */
   findPostingMember(roomId: string, userId: string): Promise<PostingMember | null> {
     return this.posting.ask({ roomId, userId });
