@@ -67,7 +67,7 @@ export class RoomsHandler {
   async memberships(
     cmd: ListMembershipsCommand,
   ): Promise<CommandResults[typeof Commands.ROOM_MEMBERSHIPS_LIST]> {
-    // Oldest join first, as listRoomIds orders them.
+    // Oldest join first (listForUser gives the newest first).
     const mine = (await this.rooms.listForUser(cmd.userId)).reverse();
     const hidden = mine.filter(({ room }) => room.historyVisibility === 'joined');
     return {

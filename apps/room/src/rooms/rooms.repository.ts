@@ -245,15 +245,6 @@ export class RoomsRepository {
     return rows.filter((m): m is MembershipEntity & { room: RoomEntity } => !!m.room);
   }
 
-  async listRoomIds(userId: string): Promise<string[]> {
-    const rows = await this.dataSource.manager.find(MembershipEntity, {
-      select: { roomId: true },
-      where: { userId },
-      order: { joinedAt: 'ASC', roomId: 'ASC' },
-    });
-    return rows.map((m) => m.roomId);
-  }
-
   /** The rooms of each of these users, oldest join first: one query for a whole presence report. */
   async listRoomIdsOfUsers(userIds: string[]): Promise<Map<string, string[]>> {
     const rows = (await this.dataSource.query(

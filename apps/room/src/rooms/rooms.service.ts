@@ -430,10 +430,6 @@ export class RoomsService {
     return rows.map(({ room, ...membership }) => ({ room, membership }));
   }
 
-  listRoomIds(userId: string): Promise<string[]> {
-    return this.repo.listRoomIds(userId);
-  }
-
   listRoomIdsOfUsers(userIds: string[]): Promise<Map<string, string[]>> {
     return this.repo.listRoomIdsOfUsers(userIds);
   }
