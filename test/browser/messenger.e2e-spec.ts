@@ -105,6 +105,28 @@ describe('browser: messenger', () => {
     await until(() => item.getByTestId('unread-badge').innerText(), '1');
     await api(sys.baseUrl, 'POST', `/api/v1/rooms/${roomId}/read`, { token: bob.token, body: { seq: 5 } });
     await until(() => item.getByTestId('unread-badge').count(), 0);
+
+    // Writing in a room marks it read on every device (Slack, Discord): Bob answers Alice's news
+    // from his phone, and neither his own message nor hers count here, now or after a reload.
+    await sendHttp(sys.baseUrl, alice, roomId, 'six', 'u-6');
+    await until(() => item.getByTestId('unread-badge').innerText(), '1');
+    await sendHttp(sys.baseUrl, bob, roomId, 'on my way 🏃', 'u-7');
+    await until(() => item.getByTestId('unread-badge').count(), 0);
+    await until(reads, 7);
+    await page.reload();
+    await page.getByTestId('room-item').first().waitFor();
+    await page.waitForTimeout(500);
+    expect(await item.getByTestId('unread-badge').count()).toBe(0);
+
+    // The same rule gives read receipts without an event of their own: once the room's positions
+    // are loaded, Alice's answer from elsewhere shows that she has read Bob's message.
+    const positionsLoaded = page.waitForResponse((r) => r.url().endsWith(`/rooms/${roomId}/reads`));
+    await item.click();
+    await positionsLoaded;
+    await until(() => page.locator('[data-testid="message"]').count(), 7);
+    expect(await page.getByTestId('read-receipt').count()).toBe(0);
+    await sendHttp(sys.baseUrl, alice, roomId, 'great', 'u-8');
+    await until(() => page.getByTestId('read-receipt').getAttribute('data-count'), '1');
   });
 
   it('an invitation by name shows live in the sidebar and accepting it opens the room', async () => {

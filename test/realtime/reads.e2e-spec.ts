@@ -11,13 +11,16 @@ describe('read positions and receipts', () => {
   let alice: TestUser;
   let bob: TestUser;
   let eve: TestUser;
+  let carol: TestUser;
   let roomId: string;
   const sockets: TestSocket[] = [];
 
   beforeAll(async () => {
     sys = await startSystem();
-    [alice, bob, eve] = await Promise.all(['alice', 'bob', 'eve'].map((n) => registerUser(sys.baseUrl, n)));
-    roomId = await createRoomWith(sys.baseUrl, alice, [bob], 'reads');
+    [alice, bob, eve, carol] = await Promise.all(
+      ['alice', 'bob', 'eve', 'carol'].map((n) => registerUser(sys.baseUrl, n)),
+    );
+    roomId = await createRoomWith(sys.baseUrl, alice, [bob, carol], 'reads');
     for (let i = 1; i <= 3; i++) await sendHttp(sys.baseUrl, alice, roomId, `hello ${i}`, `r-${i}`);
   }, 60_000);
 
@@ -53,13 +56,13 @@ describe('read positions and receipts', () => {
     expect(back.body.lastReadSeq).toBe(3);
   });
 
-  it("lists every member's position for receipts; 0 for who has read nothing", async () => {
+  it("lists every member's position for receipts: a writer has read what they wrote; 0 for who has read nothing", async () => {
     const res = await api<{ positions: Position[] }>(sys.baseUrl, 'GET', `/api/v1/rooms/${roomId}/reads`, {
       token: alice.token,
     });
     expect(res.status).toBe(200);
     const byUser = Object.fromEntries(res.body.positions.map((p) => [p.userId, p.lastReadSeq]));
-    expect(byUser).toEqual({ [alice.id]: 0, [bob.id]: 3 });
+    expect(byUser).toEqual({ [alice.id]: 3, [bob.id]: 3, [carol.id]: 0 });
   });
 
   it('refuses non-members on HTTP and on the socket, and bad input', async () => {

@@ -97,6 +97,10 @@ export class RoomKit {
     let seq = 0;
     server.register(Commands.HISTORY_APPEND, async (p) => {
       const cmd = p as AppendMessageCommand;
+      const original = this.stored.find(
+        (m) => m.roomId === cmd.roomId && m.senderId === cmd.senderId && m.clientMsgId === cmd.clientMsgId,
+      );
+      if (original) return { duplicate: true, message: original };
       const duplicate = this.appends.some(
         (a) => a.senderId === cmd.senderId && a.clientMsgId === cmd.clientMsgId,
       );

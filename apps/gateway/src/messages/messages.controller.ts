@@ -64,7 +64,7 @@ export class MessagesController {
   @Post()
   @ApiOperation({
     summary:
-      'Send a message (same checks and ack as the WebSocket message.send); replyToId answers a message',
+      'Send a message (same checks and ack as the WebSocket message.send); replyToId answers a message. Marks the room read for you up to it',
   })
   @ApiResponse({ status: 201, description: 'SendResultView {message, duplicate}' })
   @ApiResponse({

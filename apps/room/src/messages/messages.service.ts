@@ -27,6 +27,7 @@ import { RoomEntity } from '../rooms/entities/room.entity';
 import { isManager, RoomsService } from '../rooms/rooms.service';
 import { PushService } from '../push/push.service';
 import { AttachmentsService } from '../attachments/attachments.service';
+import { ReadsService } from '../reads/reads.service';
 
 export interface SendMessageInput {
   actorId: string;
@@ -119,6 +120,7 @@ export class MessagesService {
     private readonly rate: SendRateLimiter,
     private readonly push: PushService,
     private readonly attachments: AttachmentsService,
+    private readonly reads: ReadsService,
     metrics: Metrics,
   ) {
     this.sent = metrics.counter('happychat_room_messages_sent_total', 'message.send commands by outcome', [
@@ -163,6 +165,10 @@ export class MessagesService {
           }
           throw err;
         });
+      // Before the ack, so that a sender's other devices loading the room after it count nothing
+      // up to here as unread. Repeated for a retry: the first time may have been lost with the
+      // crash that made it a retry.
+      await this.reads.sent(result.message);
       this.sent.inc({ result: result.duplicate ? 'duplicate' : 'ok' });
       // A retry was pushed the first time (or lost with the crash that made it a retry).
       if (!result.duplicate) this.push.messageCreated(result.message, posting.room, posting.displayName);

@@ -7,5 +7,6 @@ import { ReadsService } from './reads.service';
 @Module({
   imports: [RoomsModule],
   providers: [ReadsRepository, ReadsService, ReadsHandler],
+  exports: [ReadsService],
 })
 export class ReadsModule {}

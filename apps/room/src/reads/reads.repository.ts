@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In } from 'typeorm';
+import { queryPrepared, TurnBatch } from '@app/common';
 import { ReadPositionEntity } from './entities/read-position.entity';
 
 @Injectable()
@@ -40,8 +41,45 @@ export class ReadsRepository {
     return { position: current, advanced: false };
   }
 
+  /**
+   * The sender of a message has read the room up to it (as in Slack or Discord: writing in a room
+   * marks it read). Runs for every message sent, so the messages of one turn share one prepared
+   * statement; a sender's several messages in a room come down to the newest, and rows go in key
+   * order so that two instances' statements never wait on each other in a circle.
+   */
+  advanceForSender(roomId: string, userId: string, seq: number): Promise<void> {
+    return this.sent.ask({ roomId, userId, seq });
+  }
+
+  private readonly sent = new TurnBatch<{ roomId: string; userId: string; seq: number }, void>(
+    async (asked) => {
+      const newest = new Map<string, { roomId: string; userId: string; seq: number }>();
+      for (const a of asked) {
+        const key = `${a.roomId.toLowerCase()}/${a.userId.toLowerCase()}`;
+        const held = newest.get(key);
+        if (!held || held.seq < a.seq) newest.set(key, a);
+      }
+      const rows = [...newest.values()];
+      await queryPrepared(this.ds, 'room_reads_advance_for_senders', ADVANCE_FOR_SENDERS_SQL, [
+        rows.map((r) => r.roomId),
+        rows.map((r) => r.userId),
+        rows.map((r) => r.seq),
+      ]);
+      return asked.map(() => undefined);
+    },
+  );
+
   async forMembers(roomId: string, userIds: string[]): Promise<ReadPositionEntity[]> {
     if (userIds.length === 0) return [];
     return this.ds.getRepository(ReadPositionEntity).findBy({ roomId, userId: In(userIds) });
   }
 }
+
+const ADVANCE_FOR_SENDERS_SQL = `
+  INSERT INTO "room"."read_positions" AS rp ("room_id", "user_id", "last_read_seq", "updated_at")
+  SELECT s."room_id", s."user_id", s."seq", now()
+    FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS s ("room_id", "user_id", "seq")
+   ORDER BY s."room_id", s."user_id"
+  ON CONFLICT ("room_id", "user_id") DO UPDATE
+    SET "last_read_seq" = EXCLUDED."last_read_seq", "updated_at" = EXCLUDED."updated_at"
+    WHERE rp."last_read_seq" < EXCLUDED."last_read_seq"`;

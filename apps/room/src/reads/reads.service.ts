@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { Commands, ReadEvents, ReadPositionView } from '@app/contracts';
+import { Commands, MessageView, ReadEvents, ReadPositionView } from '@app/contracts';
 import { uuidv7 } from '@app/common';
 import { EventPublisher, RpcClient } from '@app/messaging';
 import { RoomsService } from '../rooms/rooms.service';
@@ -44,6 +44,15 @@ export class ReadsService {
       });
     }
     return view;
+  }
+
+  /**
+   * Writing in a room marks it read up to what one wrote, on every device. No event is sent: the
+   * message's own `message.created` tells the room (and the sender's devices) as much, and every
+   * client moves the sender's position there itself.
+   */
+  async sent(message: Pick<MessageView, 'roomId' | 'senderId' | 'seq'>): Promise<void> {
+    await this.repo.advanceForSender(message.roomId, message.senderId, message.seq);
   }
 
   /** Every member's position (0 for those who have read nothing), for read receipts. */

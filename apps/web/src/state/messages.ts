@@ -13,7 +13,7 @@ import { errorText } from '../lib/i18n';
 import { uuid } from '../lib/ids';
 import { live, showToast, store, updateTimeline } from './app';
 import { markEffectsSeen, playEffectsOf } from './effects';
-import { readOwn } from './reads';
+import { readBySender } from './reads';
 import { bumpActivity, notePreview, removeRoom, scheduleMembersReload } from './rooms';
 import {
   addPending,
@@ -204,7 +204,7 @@ export function receiveLive(message: MessageView): void {
   const tl = store.get().timelines[roomId];
   notePreview(message);
   playEffectsOf(message);
-  if (message.senderId === live.userId) readOwn(roomId, message.seq);
+  readBySender(message);
   if (!tl || tl.status === 'error') return;
   const expected = lastSeq(tl) + 1;
   merge(roomId, [message]);
@@ -286,7 +286,7 @@ function deliver(roomId: string, clientMsgId: string): void {
     })
     .then((ack) => {
       merge(roomId, [ack.message]);
-      readOwn(roomId, ack.message.seq);
+      readBySender(ack.message);
       if (!ack.duplicate) playEffectsOf(ack.message);
     })
     .catch((err: unknown) => {

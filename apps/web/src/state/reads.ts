@@ -1,3 +1,4 @@
+import type { MessageView } from '@app/contracts/views';
 import { api } from '../api/endpoints';
 import { live, store } from './app';
 import { applyRead } from './rooms';
@@ -43,10 +44,24 @@ export function cancelAllReads(): void {
 }
 
 /**
- * My own message (from this or another device, or a moderation notice I caused) is not news to
- * me: if I had read everything before it, my position moves past it at once.
+ * A message's sender has read the room up to it: the server moved their position when it stored
+ * the message (writing in a room marks it read, on every device), and sends no event for it, so
+ * every client moves it here from the message itself: my unread count, others' read receipts.
  */
-export function readOwn(roomId: string, seq: number): void {
+export function readBySender(message: Pick<MessageView, 'roomId' | 'senderId' | 'seq' | 'kind'>): void {
+  if (message.kind === 'system') {
+    if (message.senderId === live.userId) readOwnNotice(message.roomId, message.seq);
+    return;
+  }
+  applyRead(message.roomId, message.senderId, message.seq);
+}
+
+/**
+ * A notice about something I did (a kick, a rename) is stored by the server without moving my
+ * position (I may have done it from the member list, without reading the room): if I had read
+ * everything before it, it is not news to me, and my position moves past it.
+ */
+function readOwnNotice(roomId: string, seq: number): void {
   const entry = store.get().rooms[roomId];
   if (!entry || entry.lastReadSeq === undefined || entry.lastReadSeq < seq - 1 || entry.lastReadSeq >= seq)
     return;

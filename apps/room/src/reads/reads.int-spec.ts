@@ -1,0 +1,84 @@
+import { DataSource } from 'typeorm';
+import { Commands, ReadPositionView } from '@app/contracts';
+import { uuidv7 } from '@app/common';
+import { RoomKit } from '../../../../test/rooms/room-kit';
+import { ReadsRepository } from './reads.repository';
+
+describe('read positions: writing in a room marks it read (real PostgreSQL + RabbitMQ, history stubbed)', () => {
+  const kit = new RoomKit();
+  const repo = () => kit.app.get(ReadsRepository);
+
+  beforeAll(() => kit.start(), 60_000);
+  afterAll(() => kit.stop());
+
+  const positions = async (actorId: string, roomId: string): Promise<Record<string, number>> => {
+    const { positions: list } = (await kit.rpc.request(Commands.READ_POSITIONS_LIST, {
+      actorId,
+      roomId,
+    })) as {
+      positions: ReadPositionView[];
+    };
+    return Object.fromEntries(list.map((p) => [p.userId, p.lastReadSeq]));
+  };
+  const send = (actorId: string, roomId: string, content: string) =>
+    kit.rpc.request(Commands.MESSAGE_SEND, { actorId, roomId, clientMsgId: uuidv7(), kind: 'text', content });
+
+  it('a sent message is read by its sender, on every device, before the ack; nobody else’s position moves', async () => {
+    const { room, owner, admin, member } = await kit.cast('Reads');
+    const first = await send(member, room.id, 'hello 👋');
+    expect(await positions(owner, room.id)).toEqual({ [owner]: 0, [admin]: 0, [member]: first.message.seq });
+
+    // Replying marks everything up to the reply read, unread messages before it included.
+    await send(owner, room.id, 'one');
+    const reply = await send(member, room.id, '답장');
+    expect((await positions(member, room.id))[member]).toBe(reply.message.seq);
+
+    // A retry (same clientMsgId) is answered as a duplicate and leaves the position where it is.
+    const again = await kit.rpc.request(Commands.MESSAGE_SEND, {
+      actorId: member,
+      roomId: room.id,
+      clientMsgId: reply.message.clientMsgId,
+      kind: 'text',
+      content: '답장',
+    });
+    expect(again.duplicate).toBe(true);
+    expect((await positions(member, room.id))[member]).toBe(reply.message.seq);
+  });
+
+  it('answers the messages of one turn with one statement: each sender at their newest message per room', async () => {
+    const a = await kit.cast('Turn A');
+    const b = await kit.cast('Turn B');
+    const pool = (
+      kit.app.get(DataSource).driver as unknown as { master: { query: (...args: unknown[]) => unknown } }
+    ).master;
+    const statements = jest.spyOn(pool, 'query');
+    try {
+      await Promise.all([
+        repo().advanceForSender(a.room.id, a.member, 7),
+        repo().advanceForSender(a.room.id, a.member, 9),
+        repo().advanceForSender(a.room.id, a.member, 8),
+        repo().advanceForSender(a.room.id, a.owner, 3),
+        repo().advanceForSender(b.room.id, b.member, 5),
+      ]);
+      expect(statements).toHaveBeenCalledTimes(1);
+    } finally {
+      statements.mockRestore();
+    }
+    expect(await positions(a.owner, a.room.id)).toEqual({ [a.owner]: 3, [a.admin]: 0, [a.member]: 9 });
+    expect(await positions(b.owner, b.room.id)).toEqual({ [b.owner]: 0, [b.admin]: 0, [b.member]: 5 });
+  });
+
+  it('never moves a position back, and a malformed id fails only its own request', async () => {
+    const { room, owner, member } = await kit.cast('Back');
+    await repo().advance(room.id, member, 12);
+    const results = await Promise.allSettled([
+      repo().advanceForSender(room.id, member, 10),
+      repo().advanceForSender('not-a-uuid', member, 4),
+      repo().advanceForSender(room.id, owner, 11),
+    ]);
+    expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+    const held = await positions(owner, room.id);
+    expect(held[member]).toBe(12);
+    expect(held[owner]).toBe(11);
+  });
+});
