@@ -129,6 +129,43 @@ describe('browser: messenger', () => {
     await until(() => page.getByTestId('read-receipt').getAttribute('data-count'), '1');
   });
 
+  it('a room busier than one message per half second is marked read while one watches it', async () => {
+    const alice = await user('busya', 'Alice');
+    const bob = await user('busyb', 'Bob');
+    const roomId = await createRoomWith(sys.baseUrl, alice, [bob], 'busy room');
+    await sendHttp(sys.baseUrl, alice, roomId, 'first', 'b-0');
+    const page = await newPage(1280, 800);
+    await logIn(page, sys.baseUrl, bob.username, `/#/room/${roomId}`);
+    await until(() => page.locator('[data-testid="message"]').count(), 1);
+    const bobsPosition = async () => {
+      const res = await api<{ positions: Array<{ userId: string; lastReadSeq: number }> }>(
+        sys.baseUrl,
+        'GET',
+        `/api/v1/rooms/${roomId}/reads`,
+        { token: bob.token },
+      );
+      return res.body.positions.find((p) => p.userId === bob.id)?.lastReadSeq ?? 0;
+    };
+    await until(bobsPosition, 1);
+
+    // A message every 150 ms for 6 s: a wait that restarted with each message never ended.
+    let streaming = true;
+    const stream = (async () => {
+      for (let i = 1; i <= 40; i++) {
+        await sendHttp(sys.baseUrl, alice, roomId, `busy ${i}`, `b-${i}`);
+        await new Promise((r) => setTimeout(r, 150));
+      }
+      streaming = false;
+    })();
+    try {
+      await until(async () => (await bobsPosition()) >= 5, true);
+      expect(streaming).toBe(true);
+    } finally {
+      await stream;
+    }
+    await until(bobsPosition, 41);
+  });
+
   it('an invitation by name shows live in the sidebar and accepting it opens the room', async () => {
     const owner = await user('iowner', 'Owner');
     const guestUser = await user('invitee', 'Invitee Kim');

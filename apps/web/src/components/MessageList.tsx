@@ -174,9 +174,11 @@ export function MessageList({ roomId }: { roomId: string }) {
     return () => {
       document.removeEventListener('visibilitychange', onVisible);
       window.removeEventListener('focus', onVisible);
-      leftBottom(roomId);
     };
-  }, [reportBottom, roomId]);
+  }, [reportBottom]);
+
+  // Leaving the room ends the wait to mark it read; a new message (a new reportBottom) does not.
+  useEffect(() => () => leftBottom(roomId), [roomId]);
 
   // Not enough history to scroll yet: fetch older pages until the view is full.
   useEffect(() => {

@@ -4,43 +4,67 @@ import { live, store } from './app';
 import { applyRead } from './rooms';
 
 /**
- * Marking rooms read. The list view reports when the reader sees the bottom of a room; after
- * half a second of that (scrolling past does not count) and only while the tab is visible, the
- * position goes to the server with a `read` frame (HTTP when the socket is down). The server
- * moves it forward only and tells my other devices.
+ * Marking rooms read. The list view reports when the reader sees the bottom of a room; what has
+ * been at the bottom for half a second (scrolling past does not count), while the tab is visible,
+ * goes to the server with a `read` frame (HTTP when the socket is down). The server moves it
+ * forward only and tells my other devices.
+ *
+ * A message arriving during the wait does not start it again: in a room busier than one message
+ * per half second a restarted wait never ended, and nothing was marked read while the reader
+ * watched. The wait sends what was at the bottom when it began, then waits again for what came
+ * since, so a busy room is marked read every half second, each seq after being shown that long.
  */
 
-const READ_DEBOUNCE_MS = 500;
-const timers = new Map<string, number>();
+const READ_DWELL_MS = 500;
+
+interface Wait {
+  /** At the bottom when the wait began: what it marks read. */
+  seq: number;
+  /** Arrived at the bottom since: the next wait's. */
+  newest: number;
+  timer: number;
+}
+
+const waits = new Map<string, Wait>();
 
 export function sawBottom(roomId: string, seq: number): void {
   if (seq <= 0 || document.visibilityState !== 'visible') return;
   const entry = store.get().rooms[roomId];
   if (!entry || (entry.lastReadSeq !== undefined && entry.lastReadSeq >= seq)) return;
-  window.clearTimeout(timers.get(roomId));
-  timers.set(
-    roomId,
-    window.setTimeout(() => flush(roomId, seq), READ_DEBOUNCE_MS),
-  );
+  const wait = waits.get(roomId);
+  if (wait) wait.newest = Math.max(wait.newest, seq);
+  else startWait(roomId, seq);
 }
 
-/** Scrolled away from the bottom (or left the room) before the debounce ran out. */
+function startWait(roomId: string, seq: number): void {
+  waits.set(roomId, { seq, newest: seq, timer: window.setTimeout(() => endWait(roomId), READ_DWELL_MS) });
+}
+
+function endWait(roomId: string): void {
+  const wait = waits.get(roomId);
+  waits.delete(roomId);
+  if (!wait || document.visibilityState !== 'visible' || !live.userId) return;
+  flush(roomId, wait.seq);
+  if (wait.newest > wait.seq) startWait(roomId, wait.newest);
+}
+
+/** Scrolled away from the bottom (or left the room) before the wait ran out. */
 export function leftBottom(roomId: string): void {
-  window.clearTimeout(timers.get(roomId));
-  timers.delete(roomId);
+  const wait = waits.get(roomId);
+  if (wait) window.clearTimeout(wait.timer);
+  waits.delete(roomId);
 }
 
 function flush(roomId: string, seq: number): void {
-  timers.delete(roomId);
-  if (document.visibilityState !== 'visible' || !live.userId) return;
+  if ((store.get().rooms[roomId]?.lastReadSeq ?? -1) >= seq) return;
   const sent = live.socket?.signal({ type: 'read', roomId, seq }) ?? false;
   if (!sent) api.markRead(roomId, seq).catch((err) => console.warn('[reads] mark failed', err));
   applyRead(roomId, live.userId, seq);
 }
 
 export function cancelAllReads(): void {
-  for (const t of timers.values()) window.clearTimeout(t);
-  timers.clear();
+  for (const wait of waits.values()) window.clearTimeout(wait.timer);
+  waits.clear();
 }
 
 /**
