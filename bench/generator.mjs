@@ -33,6 +33,11 @@ let pongs = 0;
 const closes = {}; // close code -> count (any close during a run is a failure signal)
 const otherFrames = {};
 let heartbeatTimer = null;
+// --w1-readers: each socket marks its rooms read as the web client does (see below).
+let readers = false;
+let readsSent = 0;
+let readIntervalMs = 2000;
+const READ_DWELL_MS = 500;
 
 // ---------------------------------------------------------------- receiving
 
@@ -93,6 +98,7 @@ function onText(user, text) {
     const at = text.indexOf(CONTENT_KEY);
     if (at >= 0 && text.charCodeAt(at + CONTENT_KEY.length) === 66 /* B */) {
       onCreatedContent(user, text.slice(at + CONTENT_KEY.length, at + CONTENT_KEY.length + 48));
+      if (readers) sawMessage(user, text);
       return;
     }
   }
@@ -113,6 +119,48 @@ function onText(user, text) {
   else if (frame.type === 'error' && frame.id && !frame.id.startsWith('p')) onAck(frame.id, frame.code);
   else if (frame.type === 'pong') pongs++;
   else otherFrames[frame.type] = (otherFrames[frame.type] ?? 0) + 1;
+}
+
+const ROOM_KEY = '"roomId":"';
+const SEQ_KEY = '"seq":';
+
+/**
+ * The web client's read marking (apps/web/src/state/reads.ts), for a reader who keeps the room
+ * open at the bottom: a wait ends with the newest seq shown for half a second, what came since
+ * waits for the next one, and a room's reads go at most every `readIntervalMs`.
+ */
+function sawMessage(user, text) {
+  const r = text.indexOf(ROOM_KEY);
+  const q = text.indexOf(SEQ_KEY);
+  if (r < 0 || q < 0) return;
+  const roomId = text.slice(r + ROOM_KEY.length, r + ROOM_KEY.length + 36);
+  const seq = parseInt(text.slice(q + SEQ_KEY.length, q + SEQ_KEY.length + 16), 10);
+  const waits = (user.readWaits ??= new Map());
+  const wait = waits.get(roomId);
+  if (!wait) startReadWait(user, roomId, seq, performance.now());
+  else if (seq > wait.newest) {
+    wait.newest = seq;
+    wait.newestAt = performance.now();
+  }
+}
+
+function startReadWait(user, roomId, seq, shownSince) {
+  const lastSent = (user.readsSentAt ??= new Map());
+  const due = Math.max(shownSince + READ_DWELL_MS, (lastSent.get(roomId) ?? -Infinity) + readIntervalMs);
+  user.readWaits.set(roomId, { seq, newest: seq, newestAt: shownSince });
+  setTimeout(() => endReadWait(user, roomId), Math.max(0, due - performance.now()));
+}
+
+function endReadWait(user, roomId) {
+  const wait = user.readWaits.get(roomId);
+  user.readWaits.delete(roomId);
+  if (!wait || user.closing || user.conn?.ws?.readyState !== WebSocket.OPEN) return;
+  const now = performance.now();
+  const upTo = now - wait.newestAt >= READ_DWELL_MS ? wait.newest : wait.seq;
+  user.conn.ws.send(`{"type":"read","roomId":"${roomId}","seq":${upTo}}`);
+  readsSent++;
+  user.readsSentAt.set(roomId, now);
+  if (wait.newest > upTo) startReadWait(user, roomId, wait.newest, wait.newestAt);
 }
 
 // ---------------------------------------------------------------- connecting
@@ -372,6 +420,8 @@ async function closeAll() {
 const handlers = {
   async connect(msg) {
     system = msg.system;
+    readers = msg.readers === true && system === 'happychat';
+    readIntervalMs = msg.readIntervalMs ?? 2000;
     rooms = msg.rooms;
     users = msg.users.map((u) => ({
       id: u.id,
@@ -385,7 +435,15 @@ const handlers = {
     return connectAll(msg.target, msg.concurrency ?? 32);
   },
   step: (msg) => runStep(msg),
-  status: async () => ({ closes, otherFrames, lateFromEarlier, pingsSent, pongs, users: users.length }),
+  status: async () => ({
+    closes,
+    otherFrames,
+    lateFromEarlier,
+    pingsSent,
+    pongs,
+    readsSent,
+    users: users.length,
+  }),
   async close() {
     await closeAll();
     return { closes, otherFrames };

@@ -21,6 +21,11 @@
 //   --w1-rates=1,2,5 --w2-rates=0.5,1   the ladders of r (messages per second per user)
 //   --w1-rooms=direct       W1 in direct rooms (pairs of friends, as people chat 1:1) instead of
 //                           group rooms of 20; the baselines take the same pairs
+//   --readers               every Happy Chat socket marks its rooms read as the web client does: a
+//                           `read` frame per room at most every half second while messages come
+//                           (receipts go out as the server sends them); the baselines have none
+//   --readers-interval-ms=N   a busy room's reads at most every N ms (default 2000, the web
+//                           client's; 500 is how it was before 2026-12-07 night)
 //   --app-root=DIR          run the services built in DIR/dist instead of this checkout's dist
 //                           (e.g. a `git archive` of a commit, while the working tree is mid-edit)
 //   --service-env=K=V,room:K=V   extra settings for Happy Chat's services (all, or one by name), over the bench's own
@@ -77,6 +82,8 @@ const { values: opts } = parseArgs({
     'w1-rates': { type: 'string' },
     'w2-rates': { type: 'string' },
     'w1-rooms': { type: 'string' },
+    readers: { type: 'boolean', default: false },
+    'readers-interval-ms': { type: 'string' },
     help: { type: 'boolean', default: false },
   },
 });
@@ -135,6 +142,8 @@ const SCALE_OPTIONS = [
   'workloads',
   'service-env',
   'w1-rooms',
+  'readers',
+  'readers-interval-ms',
 ];
 const FILED_AS = SCALE_OPTIONS.some(
   (o) =>
@@ -164,6 +173,8 @@ if (!['group', 'direct'].includes(opts['w1-rooms'] ?? 'group')) {
   process.exit(2);
 }
 const W1_DIRECT = opts['w1-rooms'] === 'direct';
+const READERS = opts.readers === true;
+const READ_INTERVAL_MS = Number(opts['readers-interval-ms'] ?? 2000);
 const SIZES = { W1: W1_DIRECT ? 2 : 20, W2: 100, W3: 20 };
 const P99_GOAL_MS = 100;
 const SYSTEMS = opts.systems.split(',').filter(Boolean);
@@ -273,6 +284,9 @@ const results = {
 };
 results.config.description =
   `W1: ${C.w12Users} users in ${W1_DIRECT ? 'direct rooms (pairs of friends)' : `rooms of ${SIZES.W1}`}; W2: the same users in rooms of ${SIZES.W2}; each user sends r msg/s ` +
+  (READERS
+    ? `and marks each room read as the web client does (a read frame per room at most every 0.5 s) `
+    : '') +
   `on an open-loop schedule for ${C.stepMs / 1000} s, then up to ${C.drainMs / 1000} s of drain; r steps up until a step breaks ` +
   `(p99 > ${P99_GOAL_MS} ms, a loss, an error or a closed socket${C.retries ? `; a step that breaks on latency alone is run again ${C.retries} time(s) and counts as broken only if every try breaks` : ''}). ` +
   `Each system first gets ${C.warmupMs / 1000} s of unrecorded warm-up traffic per workload. Latency = due send time -> arrival at each other member, ` +
@@ -600,6 +614,8 @@ async function connectGenerators(sys, phase, parts, { append = false } = {}) {
           rooms: parts[i].rooms,
           users: parts[i].users,
           concurrency: 32,
+          readers: READERS,
+          readIntervalMs: READ_INTERVAL_MS,
         },
         300_000,
       ),
@@ -621,6 +637,17 @@ async function closeGenerators(sys, phase) {
   );
   const late = status.reduce((a, st) => a + (st?.lateFromEarlier ?? 0), 0);
   results.lateArrivals.push({ system: sys.name, phase, deliveriesAfterTheirStepsDrain: late });
+  if (READERS && sys.name === 'happychat') {
+    const framesByType = {};
+    for (const st of status)
+      for (const [type, n] of Object.entries(st?.otherFrames ?? {}))
+        framesByType[type] = (framesByType[type] ?? 0) + n;
+    const readsSent = status.reduce((a, st) => a + (st?.readsSent ?? 0), 0);
+    (results.readers ??= []).push({ phase, readsSent, framesByType });
+    log(
+      `${sys.name} ${phase} readers: ${readsSent} read frames sent; other frames received ${JSON.stringify(framesByType)}`,
+    );
+  }
   await Promise.all(sys.gens.map((g) => g.close()));
   sys.gens = [];
 }
