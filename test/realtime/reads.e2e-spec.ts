@@ -29,18 +29,25 @@ describe('read positions and receipts', () => {
     await sys?.stop();
   });
 
-  it("a read on one device moves the user's other devices and shows a receipt to the room", async () => {
-    const [bob1, bob2, alice1] = await Promise.all([
+  it("a read on one device moves the user's other devices and shows a receipt to the authors of what it covered", async () => {
+    const [bob1, bob2, alice1, carol1] = await Promise.all([
       TestSocket.connect(sys.wsUrl, bob.token),
       TestSocket.connect(sys.wsUrl, bob.token),
       TestSocket.connect(sys.wsUrl, alice.token),
+      TestSocket.connect(sys.wsUrl, carol.token),
     ]);
-    sockets.push(bob1, bob2, alice1);
+    sockets.push(bob1, bob2, alice1, carol1);
     bob1.sendRaw(JSON.stringify({ type: 'read', roomId, seq: 2 }));
     const own = await bob2.waitFor((f: Frame) => f.type === 'user.read.updated');
     expect(own).toMatchObject({ roomId, userId: bob.id, lastReadSeq: 2 });
     const receipt = await alice1.waitFor((f: Frame) => f.type === 'room.member.read');
-    expect(receipt).toMatchObject({ roomId, userId: bob.id, lastReadSeq: 2 });
+    expect(receipt).toMatchObject({ roomId, userId: bob.id, lastReadSeq: 2, audience: [alice.id] });
+    // Carol wrote none of it: her receipts do not change, so her gateway, which handed Alice the
+    // receipt, handed her nothing (a pong answered after it would come behind it).
+    await carol1.request({ type: 'ping' });
+    await bob1.request({ type: 'ping' });
+    expect(carol1.ofType('room.member.read')).toEqual([]);
+    expect(bob1.ofType('room.member.read')).toEqual([]);
   });
 
   it('moves forward only, and never past the newest message', async () => {

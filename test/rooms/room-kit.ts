@@ -118,10 +118,18 @@ export class RoomKit {
       if (!duplicate) this.stored.push(message);
       return { duplicate, message };
     });
-    // Only what the room service's lookups use: a page of one around a message of the room.
+    // Only what the room service's lookups use: a page of one around a message of the room, the
+    // messages after a seq (a read's receipt), the newest ones.
     server.register(Commands.HISTORY_PAGE, async (p) => {
       const cmd = p as PageMessagesCommand;
-      const found = this.stored.find((m) => m.id === cmd.aroundId && m.roomId === cmd.roomId);
+      const log = this.stored.filter((m) => m.roomId === cmd.roomId);
+      if (cmd.afterSeq !== undefined) {
+        const after = log.filter((m) => m.seq > (cmd.afterSeq as number));
+        return { messages: after.slice(0, cmd.limit), hasMore: after.length > cmd.limit };
+      }
+      if (cmd.aroundId === undefined)
+        return { messages: log.slice(-cmd.limit), hasMore: log.length > cmd.limit };
+      const found = log.find((m) => m.id === cmd.aroundId);
       if (!found) throw new AppException(HistoryErrorCode.MESSAGE_NOT_FOUND, 'No such message in this room');
       return { messages: [found], hasMore: false };
     });

@@ -9,6 +9,8 @@ export interface RoomEventOptions {
    * caller that has just read the room's members may say false; unknown counts as true.
    */
   integrations?: boolean;
+  /** False: no connected client needs it (gateways would hand it to nobody); integrations only. */
+  gateways?: boolean;
 }
 
 interface FanoutBatch {
@@ -41,7 +43,7 @@ export class EventPublisher {
     options: RoomEventOptions = {},
   ): Promise<void> {
     const json = JSON.stringify(event);
-    const toGateways = this.addToFanout(roomId, json);
+    const toGateways = options.gateways === false ? Promise.resolve() : this.addToFanout(roomId, json);
     if (options.integrations === false) return toGateways;
     await Promise.all([
       toGateways,

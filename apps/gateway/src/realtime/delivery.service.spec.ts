@@ -134,6 +134,30 @@ describe('DeliveryService: binding a room someone here just joined', () => {
     await setup({});
   });
 
+  it('hands a receipt that names its audience to those members only; one without, to everyone here', async () => {
+    memberships = { [BOB]: [ROOM_B], [CAROL]: [ROOM_B] };
+    const bob = socketOf(BOB);
+    const carol = socketOf(CAROL);
+    await delivery.ensureAttached(BOB);
+    await delivery.ensureAttached(CAROL);
+    const receipt = (fields: Record<string, unknown>) =>
+      ({
+        fields: { exchange: Exchanges.ROOM_FANOUT, routingKey: RoutingKeys.roomFanout(ROOM_B) },
+        content: encodeRoomFanout([{ roomId: ROOM_B, json: JSON.stringify(fields) }]),
+      }) as ConsumeMessage;
+    const DAN = '01900000-0000-7000-8000-0000000000d0';
+    deliver(receipt({ type: Events.ROOM_MEMBER_READ, audience: [CAROL, DAN], userId: DAN, lastReadSeq: 3 }));
+    deliver(receipt({ type: Events.ROOM_MEMBER_READ, audience: [], userId: DAN, lastReadSeq: 4 }));
+    deliver(receipt({ type: Events.ROOM_MEMBER_READ, userId: DAN, lastReadSeq: 60 }));
+    // Not a member here (a stale audience) gets nothing either.
+    deliver(
+      receipt({ type: Events.ROOM_MEMBER_READ, audience: ['someone-else'], userId: DAN, lastReadSeq: 61 }),
+    );
+    await settle();
+    expect(bob.got).toEqual([Events.ROOM_MEMBER_READ]);
+    expect(carol.got).toEqual([Events.ROOM_MEMBER_READ, Events.ROOM_MEMBER_READ]);
+  });
+
   it('holds the join and everything behind it until the room is bound, then hands them out in order', async () => {
     const bob = socketOf(BOB);
     await delivery.ensureAttached(BOB);

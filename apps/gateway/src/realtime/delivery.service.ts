@@ -16,6 +16,8 @@ import { GatewayConfig } from '../gateway.config';
 import { LocalDirectory } from './local-directory';
 
 const ROOM_UPDATED_MARK = Buffer.from(`"${Events.ROOM_UPDATED}"`);
+/** How a receipt with an audience begins (the room service writes those two fields first). */
+const RECEIPT_WITH_AUDIENCE = Buffer.from(`{"type":"${Events.ROOM_MEMBER_READ}","audience":`);
 
 /**
  * Gets room and user events to the sockets on this gateway. The gateway has ONE transient,
@@ -343,6 +345,16 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
   private dispatchRoomEvent(roomId: string, raw: Buffer): void {
     // A room that came along with another one this gateway hears.
     if (!this.directory.hasMembersHere(roomId)) return;
+    // A read receipt, only for the members whose messages the read covered.
+    const audience = audienceOf(raw);
+    if (audience) {
+      for (const userId of audience) {
+        if (!this.directory.isMember(userId, roomId)) continue;
+        for (const conn of this.directory.connectionsOf(userId)) conn.sendRaw(raw);
+      }
+      this.deliveries.inc({ kind: 'room' });
+      return;
+    }
     // Most events go out as they came, never decoded; read only in a room that hides older
     // history from someone here, or when the room's settings change.
     const about =
@@ -411,5 +423,22 @@ export class DeliveryService implements OnModuleInit, BeforeApplicationShutdown 
       })
       .catch(() => undefined);
     return next;
+  }
+}
+
+/** The members a receipt is for, when it names them; undefined for every other event. */
+function audienceOf(raw: Buffer): string[] | undefined {
+  if (
+    raw.length < RECEIPT_WITH_AUDIENCE.length ||
+    raw.compare(RECEIPT_WITH_AUDIENCE, 0, RECEIPT_WITH_AUDIENCE.length, 0, RECEIPT_WITH_AUDIENCE.length) !== 0
+  )
+    return undefined;
+  try {
+    const audience = (JSON.parse(raw.toString('utf8')) as { audience?: unknown }).audience;
+    return Array.isArray(audience)
+      ? audience.filter((id): id is string => typeof id === 'string')
+      : undefined;
+  } catch {
+    return undefined;
   }
 }

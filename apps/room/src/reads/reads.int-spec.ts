@@ -1,5 +1,5 @@
 import { DataSource } from 'typeorm';
-import { Commands, ReadPositionView } from '@app/contracts';
+import { Commands, ReadPositionView, RoomErrorCode } from '@app/contracts';
 import { uuidv7 } from '@app/common';
 import { RoomKit } from '../../../../test/rooms/room-kit';
 import { ReadsRepository } from './reads.repository';
@@ -80,5 +80,52 @@ describe('read positions: writing in a room marks it read (real PostgreSQL + Rab
     const held = await positions(owner, room.id);
     expect(held[member]).toBe(12);
     expect(held[owner]).toBe(11);
+  });
+
+  it('a read’s receipt names the authors of what it covered, as the room’s gateways hear it', async () => {
+    const { room, owner, admin, member } = await kit.cast('Receipts');
+    const probe = await kit.probe(owner);
+    await send(owner, room.id, 'one');
+    await send(admin, room.id, 'two');
+    await send(member, room.id, 'three');
+    const four = await send(owner, room.id, 'four');
+    // The admin's position is at their own message: the read covers the member's and the owner's.
+    await kit.rpc.request(Commands.READ_MARK, { actorId: admin, roomId: room.id, seq: four.message.seq });
+    const receipt = (await probe.waitFor(
+      (e) => e.type === 'room.member.read' && (e as { userId?: string }).userId === admin,
+    )) as { audience?: string[]; lastReadSeq: number };
+    expect(receipt.lastReadSeq).toBe(four.message.seq);
+    expect(new Set(receipt.audience)).toEqual(new Set([member, owner]));
+    expect((await positions(owner, room.id))[admin]).toBe(four.message.seq);
+  });
+
+  it('looks up the readers of one turn with one statement: a member’s position, 0 before any, null for a stranger', async () => {
+    const { room, owner, admin, member } = await kit.cast('Lookups');
+    await repo().advance(room.id, member, 4);
+    const pool = (
+      kit.app.get(DataSource).driver as unknown as { master: { query: (...args: unknown[]) => unknown } }
+    ).master;
+    const statements = jest.spyOn(pool, 'query');
+    try {
+      const found = await Promise.all([
+        repo().memberPosition(room.id, member),
+        repo().memberPosition(room.id, admin),
+        repo().memberPosition(room.id, uuidv7()),
+        repo().memberPosition(uuidv7(), owner),
+      ]);
+      expect(statements).toHaveBeenCalledTimes(1);
+      expect(found.map((f) => f && f.lastReadSeq)).toEqual([4, 0, null, null]);
+      expect(found[0]?.updatedAt).toBeInstanceOf(Date);
+      expect(found[1]?.updatedAt).toBeNull();
+    } finally {
+      statements.mockRestore();
+    }
+  });
+
+  it('a stranger’s read frame gets the room’s refusal', async () => {
+    const { room } = await kit.cast('Strangers');
+    await expect(
+      kit.rpc.request(Commands.READ_MARK, { actorId: uuidv7(), roomId: room.id, seq: 1 }),
+    ).rejects.toMatchObject({ code: RoomErrorCode.NOT_MEMBER });
   });
 });

@@ -4,6 +4,12 @@ import { DataSource, In } from 'typeorm';
 import { queryPrepared, TurnBatch } from '@app/common';
 import { ReadPositionEntity } from './entities/read-position.entity';
 
+/** `updatedAt` null: a member who has read nothing yet (position 0). */
+export interface MemberPosition {
+  lastReadSeq: number;
+  updatedAt: Date | null;
+}
+
 @Injectable()
 export class ReadsRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
@@ -69,6 +75,35 @@ export class ReadsRepository {
     },
   );
 
+  /**
+   * A member's read position, or null for someone who is not a member: the guard and the
+   * lookup of every `read` frame in one prepared statement, shared by the frames of one turn
+   * (each reader watching a busy room sends one every few seconds).
+   */
+  memberPosition(roomId: string, userId: string): Promise<MemberPosition | null> {
+    return this.members.ask({ roomId, userId });
+  }
+
+  private readonly members = new TurnBatch<{ roomId: string; userId: string }, MemberPosition | null>(
+    async (asked) => {
+      const rows = await queryPrepared<{
+        ord: string;
+        last_read_seq: string | null;
+        updated_at: Date | null;
+      }>(this.ds, 'room_reads_member_positions', MEMBER_POSITIONS_SQL, [
+        asked.map((a) => a.roomId),
+        asked.map((a) => a.userId),
+      ]);
+      const found: Array<MemberPosition | null> = asked.map(() => null);
+      for (const r of rows)
+        found[Number(r.ord) - 1] = {
+          lastReadSeq: r.last_read_seq === null ? 0 : Number(r.last_read_seq),
+          updatedAt: r.updated_at,
+        };
+      return found;
+    },
+  );
+
   async forMembers(roomId: string, userIds: string[]): Promise<ReadPositionEntity[]> {
     if (userIds.length === 0) return [];
     return this.ds.getRepository(ReadPositionEntity).findBy({ roomId, userId: In(userIds) });
@@ -83,3 +118,9 @@ const ADVANCE_FOR_SENDERS_SQL = `
   ON CONFLICT ("room_id", "user_id") DO UPDATE
     SET "last_read_seq" = EXCLUDED."last_read_seq", "updated_at" = EXCLUDED."updated_at"
     WHERE rp."last_read_seq" < EXCLUDED."last_read_seq"`;
+
+const MEMBER_POSITIONS_SQL = `
+  SELECT q."ord", rp."last_read_seq", rp."updated_at"
+    FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS q ("room_id", "user_id", "ord")
+    JOIN "room"."memberships" m ON m."room_id" = q."room_id" AND m."user_id" = q."user_id"
+    LEFT JOIN "room"."read_positions" rp ON rp."room_id" = q."room_id" AND rp."user_id" = q."user_id"`;

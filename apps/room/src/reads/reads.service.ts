@@ -17,12 +17,25 @@ export class ReadsService {
   /**
    * Members only. The position is clamped to the room's newest seq, so a client cannot mark
    * the future read and silence the room's unread count for good.
+   *
+   * The receipt (`room.member.read`) names its audience: the authors of the messages the read
+   * covered. A client shows receipts under its user's own newest message only, so no one else's
+   * view changes; sent to the whole room, a room of n members watching it made n reads and n²
+   * frames per message. A read that covers more than one page announces to everyone.
    */
   async mark(actorId: string, roomId: string, seq: number): Promise<ReadPositionView> {
-    await this.rooms.requireMember(actorId, roomId);
-    const newest = await this.rpc.request(Commands.HISTORY_PAGE, { roomId, limit: 1 });
-    const latestSeq = newest.messages[0]?.seq ?? 0;
-    const { position, advanced } = await this.repo.advance(roomId, actorId, Math.min(seq, latestSeq));
+    const held = await this.repo.memberPosition(roomId, actorId);
+    // Not a member: the room's own refusal (not found, or forbidden), unless they just joined.
+    if (!held) await this.rooms.requireMember(actorId, roomId);
+    const from = held?.lastReadSeq ?? 0;
+    const current = (): ReadPositionView =>
+      held?.updatedAt
+        ? { roomId, userId: actorId, lastReadSeq: from, updatedAt: held.updatedAt.toISOString() }
+        : unread(roomId, actorId);
+    if (seq <= from) return current();
+    const { upTo, audience } = await this.covered(actorId, roomId, from, seq);
+    if (upTo <= from) return current();
+    const { position, advanced } = await this.repo.advance(roomId, actorId, upTo);
     const view = toView(position);
     if (advanced) {
       const base = {
@@ -32,18 +45,56 @@ export class ReadsService {
         userId: actorId,
         lastReadSeq: view.lastReadSeq,
       };
-      await this.events.publishUserEvent(actorId, {
-        ...base,
-        type: ReadEvents.USER_READ_UPDATED,
-        eventId: uuidv7(),
-      });
-      await this.events.publishRoomEvent(roomId, actorId, {
-        ...base,
-        type: ReadEvents.ROOM_MEMBER_READ,
-        eventId: uuidv7(),
-      });
+      await Promise.all([
+        this.events.publishUserEvent(actorId, {
+          ...base,
+          type: ReadEvents.USER_READ_UPDATED,
+          eventId: uuidv7(),
+        }),
+        // `type` and `audience` first: gateways look for them at the start of the event.
+        this.events.publishRoomEvent(
+          roomId,
+          actorId,
+          {
+            type: ReadEvents.ROOM_MEMBER_READ,
+            ...(audience ? { audience } : {}),
+            ...base,
+            eventId: uuidv7(),
+          },
+          { gateways: audience === undefined || audience.length > 0 },
+        ),
+      ]);
     }
     return view;
+  }
+
+  /**
+   * How far a read asking for `seq` goes (never past the newest message), and whom its receipt
+   * concerns: the authors of the visible messages (not notices, not deleted) after `from`.
+   * Undefined audience: the read went beyond one page, and everyone is told.
+   */
+  private async covered(
+    actorId: string,
+    roomId: string,
+    from: number,
+    seq: number,
+  ): Promise<{ upTo: number; audience?: string[] }> {
+    const page = await this.rpc.request(Commands.HISTORY_PAGE, {
+      roomId,
+      afterSeq: from,
+      limit: RECEIPT_PAGE,
+    });
+    const last = page.messages[page.messages.length - 1]?.seq ?? from;
+    if (seq > last && page.hasMore) {
+      const newest = await this.rpc.request(Commands.HISTORY_PAGE, { roomId, limit: 1 });
+      return { upTo: Math.min(seq, newest.messages[0]?.seq ?? last) };
+    }
+    const upTo = Math.min(seq, last);
+    const authors = new Set<string>();
+    for (const m of page.messages)
+      if (m.seq <= upTo && m.senderId !== actorId && m.kind !== 'system' && !m.deletedAt)
+        authors.add(m.senderId);
+    return { upTo, audience: [...authors] };
   }
 
   /**
@@ -62,9 +113,17 @@ export class ReadsService {
     const known = new Map((await this.repo.forMembers(roomId, memberIds)).map((p) => [p.userId, p]));
     return memberIds.map((userId) => {
       const p = known.get(userId);
-      return p ? toView(p) : { roomId, userId, lastReadSeq: 0, updatedAt: new Date(0).toISOString() };
+      return p ? toView(p) : unread(roomId, userId);
     });
   }
+}
+
+/** Messages a read looks at to name its receipt's audience; a longer read tells everyone. */
+const RECEIPT_PAGE = 50;
+
+/** The position of a member who has read nothing. */
+function unread(roomId: string, userId: string): ReadPositionView {
+  return { roomId, userId, lastReadSeq: 0, updatedAt: new Date(0).toISOString() };
 }
 
 function toView(p: {
