@@ -1,6 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Channel, ConsumeMessage } from 'amqplib';
 import { Client } from 'pg';
+import { DataSource } from 'typeorm';
 import {
   AppendMessageCommand,
   Commands,
@@ -143,6 +144,20 @@ export class RoomKit {
     await this.pg?.end().catch(() => undefined);
     for (const app of this.apps) await app.close().catch(() => undefined);
     await Promise.all([this.db?.drop(), this.vhost?.drop()]);
+  }
+
+  /** How many statements the (first) instance's pool ran while `work` ran, and its result. */
+  async statementsDuring<T>(work: () => Promise<T>): Promise<{ result: T; statements: number }> {
+    const pool = (
+      this.app.get(DataSource).driver as unknown as { master: { query: (...args: unknown[]) => unknown } }
+    ).master;
+    const spy = jest.spyOn(pool, 'query');
+    try {
+      const result = await work();
+      return { result, statements: spy.mock.calls.length };
+    } finally {
+      spy.mockRestore();
+    }
   }
 
   /** Straight SQL on the service's database, for what the wire does not show (the outbox). */

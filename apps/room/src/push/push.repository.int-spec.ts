@@ -44,32 +44,26 @@ describe('PushRepository: who is pushed about a message (real PostgreSQL)', () =
     await presence(carol, '1 minute');
     await presence(dave, '-1 minute');
 
-    const pool = (
-      kit.app.get(DataSource).driver as unknown as { master: { query: (...a: unknown[]) => unknown } }
-    ).master;
-    const statements = jest.spyOn(pool, 'query');
-    try {
-      const asked = await Promise.all([
+    const { result: asked, statements } = await kit.statementsDuring(() =>
+      Promise.all([
         repo().offlineTargets(one.id, alice),
         repo().offlineTargets(one.id, bob),
         repo().offlineTargets(two.id, dave),
         repo().offlineTargets(two.id, alice),
         repo().offlineTargets(uuidv7(), alice),
-      ]);
-      expect(asked.map((targets) => targets.map((t) => t.userId).sort())).toEqual([
-        [bob],
-        [alice],
-        [alice, bob].sort(),
-        [bob, dave].sort(),
-        [],
-      ]);
-      expect(asked[0]).toEqual([
-        { userId: bob, endpoint: `https://push.example/${bob}`, p256dh: 'p256dh', auth: 'auth' },
-      ]);
-      expect(statements).toHaveBeenCalledTimes(1);
-    } finally {
-      statements.mockRestore();
-    }
+      ]),
+    );
+    expect(asked.map((targets) => targets.map((t) => t.userId).sort())).toEqual([
+      [bob],
+      [alice],
+      [alice, bob].sort(),
+      [bob, dave].sort(),
+      [],
+    ]);
+    expect(asked[0]).toEqual([
+      { userId: bob, endpoint: `https://push.example/${bob}`, p256dh: 'p256dh', auth: 'auth' },
+    ]);
+    expect(statements).toBe(1);
   });
 
   it('a malformed room id fails only its own message', async () => {

@@ -1,4 +1,3 @@
-import { DataSource } from 'typeorm';
 import { Commands, ReadPositionView, RoomErrorCode } from '@app/contracts';
 import { uuidv7 } from '@app/common';
 import { RoomKit } from '../../../../test/rooms/room-kit';
@@ -48,22 +47,16 @@ describe('read positions: writing in a room marks it read (real PostgreSQL + Rab
   it('answers the messages of one turn with one statement: each sender at their newest message per room', async () => {
     const a = await kit.cast('Turn A');
     const b = await kit.cast('Turn B');
-    const pool = (
-      kit.app.get(DataSource).driver as unknown as { master: { query: (...args: unknown[]) => unknown } }
-    ).master;
-    const statements = jest.spyOn(pool, 'query');
-    try {
-      await Promise.all([
+    const { statements } = await kit.statementsDuring(() =>
+      Promise.all([
         repo().advanceForSender(a.room.id, a.member, 7),
         repo().advanceForSender(a.room.id, a.member, 9),
         repo().advanceForSender(a.room.id, a.member, 8),
         repo().advanceForSender(a.room.id, a.owner, 3),
         repo().advanceForSender(b.room.id, b.member, 5),
-      ]);
-      expect(statements).toHaveBeenCalledTimes(1);
-    } finally {
-      statements.mockRestore();
-    }
+      ]),
+    );
+    expect(statements).toBe(1);
     expect(await positions(a.owner, a.room.id)).toEqual({ [a.owner]: 3, [a.admin]: 0, [a.member]: 9 });
     expect(await positions(b.owner, b.room.id)).toEqual({ [b.owner]: 0, [b.admin]: 0, [b.member]: 5 });
   });
@@ -102,24 +95,18 @@ describe('read positions: writing in a room marks it read (real PostgreSQL + Rab
   it('looks up the readers of one turn with one statement: a member’s position, 0 before any, null for a stranger', async () => {
     const { room, owner, admin, member } = await kit.cast('Lookups');
     await repo().advance(room.id, member, 4);
-    const pool = (
-      kit.app.get(DataSource).driver as unknown as { master: { query: (...args: unknown[]) => unknown } }
-    ).master;
-    const statements = jest.spyOn(pool, 'query');
-    try {
-      const found = await Promise.all([
+    const { result: found, statements } = await kit.statementsDuring(() =>
+      Promise.all([
         repo().memberPosition(room.id, member),
         repo().memberPosition(room.id, admin),
         repo().memberPosition(room.id, uuidv7()),
         repo().memberPosition(uuidv7(), owner),
-      ]);
-      expect(statements).toHaveBeenCalledTimes(1);
-      expect(found.map((f) => f && f.lastReadSeq)).toEqual([4, 0, null, null]);
-      expect(found[0]?.updatedAt).toBeInstanceOf(Date);
-      expect(found[1]?.updatedAt).toBeNull();
-    } finally {
-      statements.mockRestore();
-    }
+      ]),
+    );
+    expect(statements).toBe(1);
+    expect(found.map((f) => f && f.lastReadSeq)).toEqual([4, 0, null, null]);
+    expect(found[0]?.updatedAt).toBeInstanceOf(Date);
+    expect(found[1]?.updatedAt).toBeNull();
   });
 
   it('a stranger’s read frame gets the room’s refusal', async () => {
