@@ -11,41 +11,55 @@ import { applyRead } from './rooms';
  *
  * A message arriving during the wait does not start it again: in a room busier than one message
  * per half second a restarted wait never ended, and nothing was marked read while the reader
- * watched. The wait sends what was at the bottom when it began, then waits again for what came
- * since, so a busy room is marked read every half second, each seq after being shown that long.
+ * watched. A wait ends with the newest seq shown that long, and what came since waits for the
+ * next one. While a room is busy, reads go at most every two seconds: each costs the server a
+ * lookup, a write and receipts, and every member watching a busy room sent one per message (a
+ * quiet room's first read still goes after half a second).
  */
 
 const READ_DWELL_MS = 500;
+const READ_INTERVAL_MS = 2000;
 
 interface Wait {
-  /** At the bottom when the wait began: what it marks read. */
+  /** At the bottom for the whole wait: it is read when the wait ends. */
   seq: number;
-  /** Arrived at the bottom since: the next wait's. */
+  /** The newest seq at the bottom, and since when: read too if shown long enough by then. */
   newest: number;
+  newestAt: number;
   timer: number;
 }
 
 const waits = new Map<string, Wait>();
+/** When each room's last read went out, for the interval of a busy room. */
+const lastSent = new Map<string, number>();
 
 export function sawBottom(roomId: string, seq: number): void {
   if (seq <= 0 || document.visibilityState !== 'visible') return;
   const entry = store.get().rooms[roomId];
   if (!entry || (entry.lastReadSeq !== undefined && entry.lastReadSeq >= seq)) return;
   const wait = waits.get(roomId);
-  if (wait) wait.newest = Math.max(wait.newest, seq);
-  else startWait(roomId, seq);
+  if (!wait) startWait(roomId, seq, performance.now());
+  else if (seq > wait.newest) {
+    wait.newest = seq;
+    wait.newestAt = performance.now();
+  }
 }
 
-function startWait(roomId: string, seq: number): void {
-  waits.set(roomId, { seq, newest: seq, timer: window.setTimeout(() => endWait(roomId), READ_DWELL_MS) });
+function startWait(roomId: string, seq: number, shownSince: number): void {
+  const due = Math.max(shownSince + READ_DWELL_MS, (lastSent.get(roomId) ?? -Infinity) + READ_INTERVAL_MS);
+  const timer = window.setTimeout(() => endWait(roomId), Math.max(0, due - performance.now()));
+  waits.set(roomId, { seq, newest: seq, newestAt: shownSince, timer });
 }
 
 function endWait(roomId: string): void {
   const wait = waits.get(roomId);
   waits.delete(roomId);
   if (!wait || document.visibilityState !== 'visible' || !live.userId) return;
-  flush(roomId, wait.seq);
-  if (wait.newest > wait.seq) startWait(roomId, wait.newest);
+  const now = performance.now();
+  const upTo = now - wait.newestAt >= READ_DWELL_MS ? wait.newest : wait.seq;
+  flush(roomId, upTo);
+  lastSent.set(roomId, now);
+  if (wait.newest > upTo) startWait(roomId, wait.newest, wait.newestAt);
 }
 
 /** Scrolled away from the bottom (or left the room) before the wait ran out. */
@@ -65,6 +79,7 @@ function flush(roomId: string, seq: number): void {
 export function cancelAllReads(): void {
   for (const wait of waits.values()) window.clearTimeout(wait.timer);
   waits.clear();
+  lastSent.clear();
 }
 
 /**
