@@ -6,7 +6,7 @@ import { ReadsRepository } from './reads.repository';
 import { ReadsService } from './reads.service';
 
 const ROOM = '0190f5c2-7c1a-7000-8000-0000000000aa';
-const [ANN, BOB, CAT, DAN, STRANGER] = ['a1', 'b1', 'c1', 'd1', 'e1'].map(
+const [ANN, BOB, CAT, DAN, STRANGER, BROKEN] = ['a1', 'b1', 'c1', 'd1', 'e1', 'f1'].map(
   (s) => `0190f5c2-7c1a-7000-8000-0000000000${s}`,
 );
 
@@ -33,6 +33,10 @@ function setUp(log: Array<Partial<MessageView> & { senderId: string }>) {
       return seq === undefined
         ? { lastReadSeq: 0, updatedAt: null }
         : { lastReadSeq: seq, updatedAt: new Date(1) };
+    },
+    advanceForSender: async (_roomId: string, userId: string, seq: number) => {
+      if (userId === BROKEN) throw new Error('connection terminated');
+      positions.set(userId, Math.max(positions.get(userId) ?? 0, seq));
     },
     advance: async (roomId: string, userId: string, seq: number) => {
       const advanced = (positions.get(userId) ?? -1) < seq;
@@ -146,5 +150,12 @@ describe('ReadsService.mark: the receipt goes to the authors of what the read co
     await expect(service.mark(STRANGER, ROOM, 1)).rejects.toMatchObject({ code: RoomErrorCode.FORBIDDEN });
     expect(pages).toEqual([]);
     expect(published).toEqual([]);
+  });
+
+  it('writing marks read, and a failure to do so does not fail the message that was stored', async () => {
+    const { service, positions } = setUp([]);
+    await service.sent({ roomId: ROOM, senderId: ANN, seq: 4 });
+    expect(positions.get(ANN)).toBe(4);
+    await expect(service.sent({ roomId: ROOM, senderId: BROKEN, seq: 5 })).resolves.toBeUndefined();
   });
 });

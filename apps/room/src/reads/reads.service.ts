@@ -1,4 +1,4 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Commands, MessageView, ReadEvents, ReadPositionView } from '@app/contracts';
 import { uuidv7 } from '@app/common';
 import { EventPublisher, RpcClient } from '@app/messaging';
@@ -7,6 +7,8 @@ import { ReadsRepository } from './reads.repository';
 
 @Injectable()
 export class ReadsService {
+  private readonly logger = new Logger('Reads');
+
   constructor(
     private readonly repo: ReadsRepository,
     private readonly rooms: RoomsService,
@@ -100,10 +102,17 @@ export class ReadsService {
   /**
    * Writing in a room marks it read up to what one wrote, on every device. No event is sent: the
    * message's own `message.created` tells the room (and the sender's devices) as much, and every
-   * client moves the sender's position there itself.
+   * client moves the sender's position there itself. A failure here does not fail the send: the
+   * message is stored, and the sender's next read moves the position.
    */
   async sent(message: Pick<MessageView, 'roomId' | 'senderId' | 'seq'>): Promise<void> {
-    await this.repo.advanceForSender(message.roomId, message.senderId, message.seq);
+    try {
+      await this.repo.advanceForSender(message.roomId, message.senderId, message.seq);
+    } catch (err) {
+      this.logger.warn(
+        `read position of ${message.senderId} in ${message.roomId}: ${(err as Error).message}`,
+      );
+    }
   }
 
   /** Every member's position (0 for those who have read nothing), for read receipts. */
