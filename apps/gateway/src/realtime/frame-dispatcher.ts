@@ -157,11 +157,11 @@ export class FrameDispatcher {
       return;
     }
     if (frame instanceof ReadFrame) {
-      // Not awaited: a socket's frames are handled one after another, and a read (no answer, and
-      // it only moves forward) should not hold up the send behind it, whose ack the user waits for.
-      void this.rpc
-        .request(Commands.READ_MARK, { actorId: conn.userId, roomId: frame.roomId, seq: frame.seq })
-        .catch((err: unknown) => conn.sendError({ id: frame.id, ...toErrorPayload(err) }));
+      await this.rpc.request(Commands.READ_MARK, {
+        actorId: conn.userId,
+        roomId: frame.roomId,
+        seq: frame.seq,
+      });
       return;
     }
     if (frame instanceof TypingFrame) {
