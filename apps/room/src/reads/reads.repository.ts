@@ -23,15 +23,12 @@ export class ReadsRepository {
     userId: string,
     seq: number,
   ): Promise<{ position: ReadPositionEntity; advanced: boolean }> {
-    const moved = (await this.ds.query(
-      `INSERT INTO "room"."read_positions" AS rp ("room_id", "user_id", "last_read_seq", "updated_at")
-       VALUES ($1, $2, $3, now())
-       ON CONFLICT ("room_id", "user_id") DO UPDATE
-         SET "last_read_seq" = EXCLUDED."last_read_seq", "updated_at" = EXCLUDED."updated_at"
-         WHERE rp."last_read_seq" < EXCLUDED."last_read_seq"
-       RETURNING "last_read_seq", "updated_at"`,
-      [roomId, userId, seq],
-    )) as Array<{ last_read_seq: string; updated_at: Date }>;
+    const moved = await queryPrepared<{ last_read_seq: string; updated_at: Date }>(
+      this.ds,
+      'room_reads_advance',
+      ADVANCE_SQL,
+      [[roomId], [userId], [seq]],
+    );
     if (moved.length > 0) {
       return {
         position: {
@@ -50,8 +47,8 @@ export class ReadsRepository {
   /**
    * The sender of a message has read the room up to it (as in Slack or Discord: writing in a room
    * marks it read). Runs for every message sent, so the messages of one turn share one prepared
-   * statement; a sender's several messages in a room come down to the newest, and rows go in key
-   * order so that two instances' statements never wait on each other in a circle.
+   * statement (the same as `advance`'s); a sender's several messages in a room come down to the
+   * newest, as the statement takes each row once.
    */
   advanceForSender(roomId: string, userId: string, seq: number): Promise<void> {
     return this.sent.ask({ roomId, userId, seq });
@@ -66,7 +63,7 @@ export class ReadsRepository {
         if (!held || held.seq < a.seq) newest.set(key, a);
       }
       const rows = [...newest.values()];
-      await queryPrepared(this.ds, 'room_reads_advance_for_senders', ADVANCE_FOR_SENDERS_SQL, [
+      await queryPrepared(this.ds, 'room_reads_advance', ADVANCE_SQL, [
         rows.map((r) => r.roomId),
         rows.map((r) => r.userId),
         rows.map((r) => r.seq),
@@ -110,14 +107,19 @@ export class ReadsRepository {
   }
 }
 
-const ADVANCE_FOR_SENDERS_SQL = `
+/**
+ * Read positions forward, never back: one row per (room, user), in key order so that two
+ * statements never wait on each other in a circle. Returns the rows that moved.
+ */
+const ADVANCE_SQL = `
   INSERT INTO "room"."read_positions" AS rp ("room_id", "user_id", "last_read_seq", "updated_at")
   SELECT s."room_id", s."user_id", s."seq", now()
     FROM unnest($1::uuid[], $2::uuid[], $3::bigint[]) AS s ("room_id", "user_id", "seq")
    ORDER BY s."room_id", s."user_id"
   ON CONFLICT ("room_id", "user_id") DO UPDATE
     SET "last_read_seq" = EXCLUDED."last_read_seq", "updated_at" = EXCLUDED."updated_at"
-    WHERE rp."last_read_seq" < EXCLUDED."last_read_seq"`;
+    WHERE rp."last_read_seq" < EXCLUDED."last_read_seq"
+  RETURNING rp."last_read_seq", rp."updated_at"`;
 
 const MEMBER_POSITIONS_SQL = `
   SELECT q."ord", rp."last_read_seq", rp."updated_at"
