@@ -6,8 +6,10 @@ import {
   AppendMessageCommand,
   Commands,
   HistoryErrorCode,
+  HistoryLimits,
   MessageView,
   PageMessagesCommand,
+  ReadSpanCommand,
   DomainEvent,
   Events,
   Exchanges,
@@ -120,19 +122,28 @@ export class RoomKit {
       return { duplicate, message };
     });
     // Only what the room service's lookups use: a page of one around a message of the room, the
-    // messages after a seq (a read's receipt), the newest ones.
+    // newest ones, and what a read covers.
     server.register(Commands.HISTORY_PAGE, async (p) => {
       const cmd = p as PageMessagesCommand;
       const log = this.stored.filter((m) => m.roomId === cmd.roomId);
-      if (cmd.afterSeq !== undefined) {
-        const after = log.filter((m) => m.seq > (cmd.afterSeq as number));
-        return { messages: after.slice(0, cmd.limit), hasMore: after.length > cmd.limit };
-      }
       if (cmd.aroundId === undefined)
         return { messages: log.slice(-cmd.limit), hasMore: log.length > cmd.limit };
       const found = log.find((m) => m.id === cmd.aroundId);
       if (!found) throw new AppException(HistoryErrorCode.MESSAGE_NOT_FOUND, 'No such message in this room');
       return { messages: [found], hasMore: false };
+    });
+    server.register(Commands.HISTORY_READ_SPAN, async (p) => {
+      const cmd = p as ReadSpanCommand;
+      const log = this.stored.filter((m) => m.roomId === cmd.roomId);
+      const upTo = Math.min(cmd.seq, log[log.length - 1]?.seq ?? 0);
+      const covered = log.filter((m) => m.seq > cmd.afterSeq && m.seq <= upTo);
+      if (covered.length > HistoryLimits.READ_SPAN_MAX) return { upTo, authors: null };
+      return {
+        upTo,
+        authors: [
+          ...new Set(covered.filter((m) => m.kind !== 'system' && !m.deletedAt).map((m) => m.senderId)),
+        ],
+      };
     });
     await server.start();
   }

@@ -90,9 +90,15 @@ export type CommandInput<C extends CommandType> = Omit<
 /**
  * Commands a caller may send several of in one AMQP message, a command batch (see
  * `CommandBatch` in rpc.ts): the message path's, where one broker round trip per message was
- * the cost. Both are idempotent by (sender, clientMsgId), so a redelivered batch is harmless.
+ * the cost, and the read path's, whose frames come in waves (everyone in a room sees a message
+ * at the same moment) and, one AMQP message each, filled the room service's prefetch window so
+ * that sends waited behind them. Sends and appends are idempotent by (sender, clientMsgId), a
+ * read never moves a position back and a read span only reads, so a redelivered batch is
+ * harmless.
  */
 export const BatchableCommands: ReadonlySet<CommandType> = new Set<CommandType>([
   MessageCommands.MESSAGE_SEND,
   HistoryCommands.HISTORY_APPEND,
+  ReadCommands.READ_MARK,
+  HistoryCommands.HISTORY_READ_SPAN,
 ]);

@@ -161,6 +161,17 @@ export interface RoomSummariesView {
   rooms: RoomSummaryView[];
 }
 
+/**
+ * What a read from `afterSeq` up to `seq` covers. `upTo`: `seq`, or the room's newest seq if that
+ * is lower (no one marks the future read). `authors`: who wrote the visible messages (not notices,
+ * not deleted) in (afterSeq, upTo], each once; null when the span holds more than
+ * `HistoryLimits.READ_SPAN_MAX` messages.
+ */
+export interface ReadSpanView {
+  upTo: number;
+  authors: string[] | null;
+}
+
 /** What an export names its room by (the original spec's session_info.json). */
 export interface ExportInfoView {
   roomId: string;

@@ -15,6 +15,7 @@ import { AppException, uuidv7 } from '@app/common';
 import { createTestDatabase, createTestVhost, eventually, Isolated } from '../../../../test/support/infra';
 import { connectRpc } from '../../../../test/support/rpc';
 import { startHistoryService } from '../index';
+import { HISTORY_STORE, HistoryStore } from './store/history-store';
 
 type Rpc = Awaited<ReturnType<typeof connectRpc>>;
 
@@ -271,6 +272,29 @@ describe('history service: the chat log over RPC', () => {
         code: CommonErrorCode.VALIDATION_FAILED,
         fields: ['roomIds'],
       });
+    });
+
+    it('tells reads what they cover, the reads of one batch in one store query, a bad read failing alone', async () => {
+      const store = app.get<HistoryStore>(HISTORY_STORE);
+      const spy = jest.spyOn(store, 'readSpans');
+      try {
+        const span = (roomId: string, afterSeq: number, seq: number) =>
+          client.rpc.request(Commands.HISTORY_READ_SPAN, { roomId, afterSeq, seq });
+        const [first, rest, ahead, bad] = await Promise.all([
+          span(roomA, 0, 1),
+          span(roomA, 1, 3),
+          span(roomB, 0, 99),
+          failure(span('not-a-room', 0, 1)),
+        ]);
+        expect(first).toEqual({ upTo: 1, authors: [alice] });
+        expect(rest).toEqual({ upTo: 3, authors: [alice] });
+        expect(ahead).toEqual({ upTo: 1, authors: [alice] });
+        expect(bad).toEqual({ code: CommonErrorCode.VALIDATION_FAILED, fields: ['roomId'] });
+        expect(spy).toHaveBeenCalledTimes(1);
+        expect(spy.mock.calls[0][0]).toHaveLength(3);
+      } finally {
+        spy.mockRestore();
+      }
     });
 
     it('searches the rooms given, newest first, literally', async () => {

@@ -13,6 +13,8 @@ import {
   PageMessagesCommand,
   RangeMessagesCommand,
   ReactionsView,
+  ReadSpanCommand,
+  ReadSpanView,
   RemoveReactionCommand,
   RetentionView,
   RoomSummariesView,
@@ -117,6 +119,16 @@ export class MessagesHandler {
   @CommandHandler(Commands.HISTORY_SUMMARY)
   async summary(cmd: SummarizeRoomsCommand): Promise<RoomSummariesView> {
     return { rooms: (await this.messages.summary(cmd.roomIds)).map(toSummaryView) };
+  }
+
+  @CommandHandler(Commands.HISTORY_READ_SPAN)
+  async readSpan(cmd: ReadSpanCommand): Promise<ReadSpanView> {
+    const { upTo, authors } = await this.messages.readSpan({
+      roomId: cmd.roomId,
+      afterSeq: cmd.afterSeq,
+      seq: cmd.seq,
+    });
+    return { upTo, authors };
   }
 
   @CommandHandler(Commands.HISTORY_SEARCH)

@@ -47,6 +47,7 @@ class StubStore implements HistoryStore {
   addReaction = jest.fn(async () => ({ reactions: [{ emoji: '👍', count: 2, me: true }], changed: true }));
   removeReaction = jest.fn(async () => ({ reactions: [], changed: false }));
   summary = jest.fn(async () => []);
+  readSpans = jest.fn(async () => []);
   search = jest.fn(async () => ({ messages: [], hasMore: false }));
   exportPage = jest.fn(async () => ({ messages: [], hasMore: false }));
   getRetention = jest.fn(async () => null);

@@ -8,7 +8,7 @@ import {
   MessageReactionChangedEvent,
   MessageView,
 } from '@app/contracts';
-import { Metrics, uuidv7 } from '@app/common';
+import { Metrics, TurnBatch, uuidv7 } from '@app/common';
 import { EventPublisher, RoomEventOptions } from '@app/messaging';
 import { HistoryConfig } from '../history.config';
 import { toMessageView } from './messages.mapper';
@@ -25,6 +25,8 @@ import {
   PageQuery,
   RangeQuery,
   ReactionInput,
+  ReadSpan,
+  ReadSpanQuery,
   ReactionResult,
   RoomSummary,
   SearchPage,
@@ -141,6 +143,13 @@ export class MessagesService {
   summary(roomIds: string[]): Promise<RoomSummary[]> {
     return this.store.summary(roomIds);
   }
+
+  /** Every read that moves a position asks this; the reads of one turn share one query. */
+  readSpan(query: ReadSpanQuery): Promise<ReadSpan> {
+    return this.spans.ask(query);
+  }
+
+  private readonly spans = new TurnBatch<ReadSpanQuery, ReadSpan>((asked) => this.store.readSpans(asked));
 
   search(query: SearchQuery): Promise<SearchPage> {
     return this.store.search(query);

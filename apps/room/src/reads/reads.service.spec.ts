@@ -1,4 +1,11 @@
-import { Commands, DomainEvent, MessageView, PageMessagesCommand, RoomErrorCode } from '@app/contracts';
+import {
+  Commands,
+  DomainEvent,
+  HistoryLimits,
+  MessageView,
+  ReadSpanCommand,
+  RoomErrorCode,
+} from '@app/contracts';
 import { AppException } from '@app/common';
 import { EventPublisher, RoomEventOptions, RpcClient } from '@app/messaging';
 import { RoomsService } from '../rooms/rooms.service';
@@ -10,7 +17,7 @@ const [ANN, BOB, CAT, DAN, STRANGER, BROKEN] = ['a1', 'b1', 'c1', 'd1', 'e1', 'f
   (s) => `0190f5c2-7c1a-7000-8000-0000000000${s}`,
 );
 
-/** A room's log as history would page it, and the read positions as the repository holds them. */
+/** A room's log as history would cover a read of it, and the read positions as the repository holds them. */
 function setUp(log: Array<Partial<MessageView> & { senderId: string }>) {
   const messages: MessageView[] = log.map((m, i) => ({
     id: `m${i + 1}`,
@@ -23,7 +30,7 @@ function setUp(log: Array<Partial<MessageView> & { senderId: string }>) {
     ...m,
   }));
   const positions = new Map<string, number>();
-  const pages: PageMessagesCommand[] = [];
+  const spans: ReadSpanCommand[] = [];
   const published: Array<{ event: DomainEvent; options?: RoomEventOptions; to: 'room' | 'user' }> = [];
 
   const repo = {
@@ -53,13 +60,14 @@ function setUp(log: Array<Partial<MessageView> & { senderId: string }>) {
     },
   } as unknown as RoomsService;
   const rpc = {
-    request: async (type: string, cmd: PageMessagesCommand) => {
-      expect(type).toBe(Commands.HISTORY_PAGE);
-      pages.push(cmd);
-      if (cmd.afterSeq === undefined)
-        return { messages: messages.slice(-cmd.limit), hasMore: messages.length > cmd.limit };
-      const after = messages.filter((m) => m.seq > (cmd.afterSeq as number));
-      return { messages: after.slice(0, cmd.limit), hasMore: after.length > cmd.limit };
+    request: async (type: string, cmd: ReadSpanCommand) => {
+      expect(type).toBe(Commands.HISTORY_READ_SPAN);
+      spans.push(cmd);
+      const upTo = Math.min(cmd.seq, messages.length);
+      const covered = messages.filter((m) => m.seq > cmd.afterSeq && m.seq <= upTo);
+      if (covered.length > HistoryLimits.READ_SPAN_MAX) return { upTo, authors: null };
+      const visible = covered.filter((m) => m.kind !== 'system' && !m.deletedAt);
+      return { upTo, authors: [...new Set(visible.map((m) => m.senderId))] };
     },
   } as unknown as RpcClient;
   const events = {
@@ -78,7 +86,7 @@ function setUp(log: Array<Partial<MessageView> & { senderId: string }>) {
     expect(found).toHaveLength(1);
     return found[0];
   };
-  return { service: new ReadsService(repo, rooms, rpc, events), positions, pages, published, receipt };
+  return { service: new ReadsService(repo, rooms, rpc, events), positions, spans, published, receipt };
 }
 
 describe('ReadsService.mark: the receipt goes to the authors of what the read covered', () => {
@@ -120,25 +128,22 @@ describe('ReadsService.mark: the receipt goes to the authors of what the read co
     expect(options?.gateways).toBe(false);
   });
 
-  it('a read longer than one page tells the whole room, clamped by the newest message', async () => {
-    const { service, pages, receipt } = setUp(
+  it('a read of more than READ_SPAN_MAX messages tells the whole room, clamped by the newest message', async () => {
+    const { service, spans, receipt } = setUp(
       Array.from({ length: 60 }, (_, i) => ({ senderId: i % 2 ? ANN : CAT })),
     );
     expect((await service.mark(BOB, ROOM, 1000)).lastReadSeq).toBe(60);
-    expect(pages.map((p) => [p.afterSeq, p.limit])).toEqual([
-      [0, 50],
-      [undefined, 1],
-    ]);
+    expect(spans.map((p) => [p.roomId, p.afterSeq, p.seq])).toEqual([[ROOM, 0, 1000]]);
     const { event, options } = receipt();
     expect('audience' in event).toBe(false);
     expect(options?.gateways).toBe(true);
   });
 
   it('a position already there asks history nothing and announces nothing', async () => {
-    const { service, positions, pages, published } = setUp([{ senderId: ANN }, { senderId: CAT }]);
+    const { service, positions, spans, published } = setUp([{ senderId: ANN }, { senderId: CAT }]);
     positions.set(BOB, 2);
     expect((await service.mark(BOB, ROOM, 1)).lastReadSeq).toBe(2);
-    expect(pages).toEqual([]);
+    expect(spans).toEqual([]);
     expect(published).toEqual([]);
     // Someone who has read nothing, marking nothing: position 0, no row, no event.
     expect((await service.mark(DAN, ROOM, 0)).lastReadSeq).toBe(0);
@@ -146,9 +151,9 @@ describe('ReadsService.mark: the receipt goes to the authors of what the read co
   });
 
   it('someone not in the room gets the room’s refusal, and nothing is read or announced', async () => {
-    const { service, pages, published } = setUp([{ senderId: ANN }]);
+    const { service, spans, published } = setUp([{ senderId: ANN }]);
     await expect(service.mark(STRANGER, ROOM, 1)).rejects.toMatchObject({ code: RoomErrorCode.FORBIDDEN });
-    expect(pages).toEqual([]);
+    expect(spans).toEqual([]);
     expect(published).toEqual([]);
   });
 

@@ -23,7 +23,8 @@ export class ReadsService {
    * The receipt (`room.member.read`) names its audience: the authors of the messages the read
    * covered. A client shows receipts under its user's own newest message only, so no one else's
    * view changes; sent to the whole room, a room of n members watching it made n reads and n²
-   * frames per message. A read that covers more than one page announces to everyone.
+   * frames per message. A read that covers more than `HistoryLimits.READ_SPAN_MAX` messages
+   * announces to everyone.
    */
   async mark(actorId: string, roomId: string, seq: number): Promise<ReadPositionView> {
     const held = await this.repo.memberPosition(roomId, actorId);
@@ -72,8 +73,8 @@ export class ReadsService {
 
   /**
    * How far a read asking for `seq` goes (never past the newest message), and whom its receipt
-   * concerns: the authors of the visible messages (not notices, not deleted) after `from`.
-   * Undefined audience: the read went beyond one page, and everyone is told.
+   * concerns: the authors of the visible messages (not notices, not deleted) after `from`, the
+   * reader aside. Undefined audience: the read went beyond one span, and everyone is told.
    */
   private async covered(
     actorId: string,
@@ -81,22 +82,13 @@ export class ReadsService {
     from: number,
     seq: number,
   ): Promise<{ upTo: number; audience?: string[] }> {
-    const page = await this.rpc.request(Commands.HISTORY_PAGE, {
+    const { upTo, authors } = await this.rpc.request(Commands.HISTORY_READ_SPAN, {
       roomId,
       afterSeq: from,
-      limit: RECEIPT_PAGE,
+      seq,
     });
-    const last = page.messages[page.messages.length - 1]?.seq ?? from;
-    if (seq > last && page.hasMore) {
-      const newest = await this.rpc.request(Commands.HISTORY_PAGE, { roomId, limit: 1 });
-      return { upTo: Math.min(seq, newest.messages[0]?.seq ?? last) };
-    }
-    const upTo = Math.min(seq, last);
-    const authors = new Set<string>();
-    for (const m of page.messages)
-      if (m.seq <= upTo && m.senderId !== actorId && m.kind !== 'system' && !m.deletedAt)
-        authors.add(m.senderId);
-    return { upTo, audience: [...authors] };
+    if (!authors) return { upTo };
+    return { upTo, audience: authors.filter((id) => id !== actorId) };
   }
 
   /**
@@ -126,9 +118,6 @@ export class ReadsService {
     });
   }
 }
-
-/** Messages a read looks at to name its receipt's audience; a longer read tells everyone. */
-const RECEIPT_PAGE = 50;
 
 /** The position of a member who has read nothing. */
 function unread(roomId: string, userId: string): ReadPositionView {

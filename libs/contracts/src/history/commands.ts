@@ -30,6 +30,7 @@ import type {
   MessageSearchView,
   MessageView,
   ReactionsView,
+  ReadSpanView,
   RetentionView,
   RoomSummariesView,
   SendResultView,
@@ -51,6 +52,7 @@ export const HistoryCommands = {
   HISTORY_REACTION_ADD: 'history.reaction.add',
   HISTORY_REACTION_REMOVE: 'history.reaction.remove',
   HISTORY_SUMMARY: 'history.summary',
+  HISTORY_READ_SPAN: 'history.read.span',
   HISTORY_SEARCH: 'history.search',
   HISTORY_EXPORT_PAGE: 'history.export.page',
   HISTORY_RETENTION_GET: 'history.retention.get',
@@ -182,6 +184,20 @@ export class SummarizeRoomsCommand {
   @IsArray() @ArrayMaxSize(HistoryLimits.SUMMARY_ROOMS_MAX) @IsUUID('all', { each: true }) roomIds: string[];
 }
 
+/**
+ * Internal: what a read from `afterSeq` up to `seq` covers, for its receipt (see ReadSpanView).
+ * Asked for every read that moves a position, so it reads seqs, senders and kinds only, and the
+ * reads of one turn share one query.
+ */
+export class ReadSpanCommand {
+  static readonly TYPE = C.HISTORY_READ_SPAN;
+  @Equals(C.HISTORY_READ_SPAN) type: typeof C.HISTORY_READ_SPAN;
+  @Equals(1) v: 1;
+  @IsId() roomId: string;
+  @IsInt() @Min(0) afterSeq: number;
+  @IsInt() @Min(0) seq: number;
+}
+
 /** One room a search may look in, and from when (absent: all of it). */
 export interface SearchScope {
   roomId: string;
@@ -276,6 +292,7 @@ export interface HistoryCommandResults {
   [C.HISTORY_REACTION_ADD]: ReactionsView;
   [C.HISTORY_REACTION_REMOVE]: ReactionsView;
   [C.HISTORY_SUMMARY]: RoomSummariesView;
+  [C.HISTORY_READ_SPAN]: ReadSpanView;
   [C.HISTORY_SEARCH]: MessageSearchView;
   [C.HISTORY_EXPORT_PAGE]: MessagePageView;
   [C.HISTORY_RETENTION_GET]: RetentionView;
@@ -291,6 +308,7 @@ export const HistoryCommandClasses = {
   [C.HISTORY_REACTION_ADD]: AddReactionCommand,
   [C.HISTORY_REACTION_REMOVE]: RemoveReactionCommand,
   [C.HISTORY_SUMMARY]: SummarizeRoomsCommand,
+  [C.HISTORY_READ_SPAN]: ReadSpanCommand,
   [C.HISTORY_SEARCH]: SearchMessagesCommand,
   [C.HISTORY_EXPORT_PAGE]: ExportPageCommand,
   [C.HISTORY_RETENTION_GET]: GetRetentionCommand,

@@ -7,6 +7,8 @@ export const HistoryLimits = {
   /** Rooms one search covers; across-rooms search uses the caller's most recently joined. */
   SEARCH_ROOMS_MAX: 1000,
   SUMMARY_ROOMS_MAX: 500,
+  /** Messages a read's span names the authors of; a longer read's receipt goes to everyone. */
+  READ_SPAN_MAX: 50,
   /** Replay pages (time range, in order). Date-range paging of the chat uses Limits.PAGE_MAX. */
   RANGE_PAGE_MAX: 500,
   RANGE_PAGE_DEFAULT: 200,

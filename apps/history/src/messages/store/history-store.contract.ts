@@ -1081,6 +1081,63 @@ export function describeHistoryStoreContract(name: string, factory: () => Promis
       });
     });
 
+    describe('readSpans', () => {
+      it('clamps each read to the newest seq and names the authors of the visible messages it covers, in the order asked', async () => {
+        const [room, other, empty] = [uuidv7(), uuidv7(), uuidv7()];
+        const [alice, bob, carol] = [uuidv7(), uuidv7(), uuidv7()];
+        const say = async (roomId: string, senderId: string, kind: AppendInput['kind'] = 'text') =>
+          (
+            await store.append(
+              input({ roomId, senderId, kind, content: kind === 'system' ? 'notice' : 'hi' }),
+            )
+          ).message;
+        await say(room, alice); // 1
+        await say(room, bob); // 2
+        await say(room, alice, 'system'); // 3: a notice has no author to tell
+        const gone = await say(room, carol); // 4
+        await store.delete({ roomId: room, messageId: gone.id, actorId: carol, moderator: false });
+        await say(room, bob); // 5
+        await say(other, carol); // 1
+        const out = await store.readSpans([
+          { roomId: room, afterSeq: 0, seq: 5 },
+          { roomId: other.toUpperCase(), afterSeq: 0, seq: 99 },
+          { roomId: room, afterSeq: 2, seq: 4 },
+          { roomId: room, afterSeq: 1, seq: 2 },
+          { roomId: empty, afterSeq: 0, seq: 3 },
+          { roomId: room, afterSeq: 5, seq: 5 },
+        ]);
+        expect(out.map((s) => ({ ...s, authors: s.authors && [...s.authors].sort() }))).toEqual([
+          { upTo: 5, authors: [alice, bob].sort() },
+          { upTo: 1, authors: [carol] },
+          { upTo: 4, authors: [] },
+          { upTo: 2, authors: [bob] },
+          { upTo: 0, authors: [] },
+          { upTo: 5, authors: [] },
+        ]);
+      });
+
+      it('names no authors for a read of more than READ_SPAN_MAX messages, and handles an empty list', async () => {
+        const roomId = uuidv7();
+        await fill(roomId, HistoryLimits.READ_SPAN_MAX + 1);
+        const [long, atMost] = await store.readSpans([
+          { roomId, afterSeq: 0, seq: HistoryLimits.READ_SPAN_MAX + 1 },
+          { roomId, afterSeq: 1, seq: HistoryLimits.READ_SPAN_MAX + 1 },
+        ]);
+        expect(long).toEqual({ upTo: HistoryLimits.READ_SPAN_MAX + 1, authors: null });
+        expect(atMost.authors).toHaveLength(1);
+        expect(await store.readSpans([])).toEqual([]);
+      });
+
+      it('refuses a bad room id or seq', async () => {
+        for (const bad of [
+          { roomId: 'nope', afterSeq: 0, seq: 1 },
+          { roomId: uuidv7(), afterSeq: -1, seq: 1 },
+          { roomId: uuidv7(), afterSeq: 0, seq: 1.5 },
+        ])
+          expect((await rejection(store.readSpans([bad]))).code).toBe(CommonErrorCode.VALIDATION_FAILED);
+      });
+    });
+
     describe('search', () => {
       const [ko, en, other] = [uuidv7(), uuidv7(), uuidv7()];
       const texts: Record<string, string[]> = {

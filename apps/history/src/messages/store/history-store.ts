@@ -157,6 +157,20 @@ export interface RoomSummary {
   lastMessage: StoredMessage | null;
 }
 
+/** A read from `afterSeq` up to `seq` (see ReadSpanView in the contracts). */
+export interface ReadSpanQuery {
+  roomId: string;
+  afterSeq: number;
+  seq: number;
+}
+
+export interface ReadSpan {
+  /** `seq`, or the room's newest seq (0 without messages) if that is lower. */
+  upTo: number;
+  /** Senders of the visible messages in (afterSeq, upTo], each once, in no particular order; null past READ_SPAN_MAX messages. */
+  authors: string[] | null;
+}
+
 export interface SearchScope {
   roomId: string;
   visibleFrom?: Date;
@@ -220,6 +234,8 @@ export interface HistoryStore {
   removeReaction(input: ReactionInput): Promise<ReactionResult>;
   /** One query for the whole batch, answers in the order asked. */
   summary(roomIds: string[]): Promise<RoomSummary[]>;
+  /** One query for the whole batch, answers in the order asked; reads seqs, senders and kinds only. */
+  readSpans(q: ReadSpanQuery[]): Promise<ReadSpan[]>;
   search(q: SearchQuery): Promise<SearchPage>;
   /** Non-deleted messages after a seq, ascending; reactions not loaded. */
   exportPage(q: ExportQuery): Promise<MessagePage>;
@@ -570,6 +586,16 @@ export function prepareSummary(roomIds: string[]): string[] {
     throw invalid('roomIds', `must be at most ${HistoryLimits.SUMMARY_ROOMS_MAX} room ids`);
   }
   return roomIds.map((id) => normalizeId('roomIds', id));
+}
+
+export function prepareReadSpans(q: ReadSpanQuery[]): ReadSpanQuery[] {
+  if (!Array.isArray(q)) throw invalid('spans', 'must be a list');
+  return q.map((span) => {
+    for (const field of ['afterSeq', 'seq'] as const)
+      if (!Number.isSafeInteger(span[field]) || span[field] < 0)
+        throw invalid(field, 'must be an integer of at least 0');
+    return { roomId: normalizeId('roomId', span.roomId), afterSeq: span.afterSeq, seq: span.seq };
+  });
 }
 
 export interface PreparedSearch extends SearchQuery {

@@ -29,6 +29,8 @@ import {
   messageDeleted,
   messageNotFound,
   PageQuery,
+  ReadSpan,
+  ReadSpanQuery,
   prepareAppend,
   prepareDelete,
   prepareEdit,
@@ -37,6 +39,7 @@ import {
   preparePurge,
   prepareRange,
   prepareReaction,
+  prepareReadSpans,
   prepareRetentionDays,
   prepareRoomId,
   prepareSearch,
@@ -603,6 +606,33 @@ export class MongoHistoryStore implements HistoryStore, OnApplicationShutdown {
       lastSeq: row.seq[0] ? Number(row.seq[0].lastSeq) : 0,
       lastMessage: row.last[0] ? toStored(row.last[0]) : null,
     }));
+  }
+  /** Per read a find on { roomId, seq } over at most READ_SPAN_MAX + 1 documents, projected to sender and kind. */
+  async readSpans(raw: ReadSpanQuery[]): Promise<ReadSpan[]> {
+    const spans = prepareReadSpans(raw);
+    if (spans.length === 0) return [];
+    const rooms = [...new Set(spans.map((q) => q.roomId))];
+    const newest = new Map(
+      (await this.sequences.find({ _id: { $in: rooms } }).toArray()).map((d) => [d._id, Number(d.lastSeq)]),
+    );
+    return Promise.all(
+      spans.map(async (q) => {
+        const docs = await this.messages
+          .find(
+            { roomId: q.roomId, seq: { $gt: q.afterSeq, $lte: q.seq } },
+            { projection: { _id: 0, senderId: 1, kind: 1, deletedAt: 1 } },
+          )
+          .sort({ seq: 1 })
+          .limit(HistoryLimits.READ_SPAN_MAX + 1)
+          .toArray();
+        const authors = new Set<string>();
+        for (const d of docs) if (d.kind !== 'system' && !d.deletedAt) authors.add(d.senderId);
+        return {
+          upTo: Math.min(q.seq, newest.get(q.roomId) ?? 0),
+          authors: docs.length > HistoryLimits.READ_SPAN_MAX ? null : [...authors],
+        };
+      }),
+    );
   }
 
   /**

@@ -26,6 +26,8 @@ import {
   messageNotFound,
   messageDeleted,
   PageQuery,
+  ReadSpan,
+  ReadSpanQuery,
   prepareAppend,
   prepareDelete,
   prepareEdit,
@@ -34,6 +36,7 @@ import {
   preparePurge,
   prepareRange,
   prepareReaction,
+  prepareReadSpans,
   prepareRetentionDays,
   prepareRoomId,
   prepareSearch,
@@ -164,6 +167,21 @@ const APPEND_GROUP_MAX = 200;
 const COLUMNS = `m."id", m."room_id", m."seq", m."sender_id", m."kind", m."content", m."client_msg_id",
   m."created_at", m."attachments", m."edited_at", m."deleted_at", m."reply_to_id", m."effects"`;
 const MESSAGES = `"history"."messages" m`;
+
+/** See readSpans. $4: how many rows to look at, one more than a span may name the authors of. */
+const READ_SPANS_SQL = `
+  SELECT coalesce(s."last_seq", 0) AS "last_seq", c."n", c."authors"
+    FROM unnest($1::uuid[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS q ("room_id", "after_seq", "seq", "ord")
+    LEFT JOIN "history"."room_sequences" s ON s."room_id" = q."room_id"
+    CROSS JOIN LATERAL (
+      SELECT count(*) AS "n",
+             array_agg(DISTINCT x."sender_id"::text)
+               FILTER (WHERE x."kind" <> 'system' AND x."deleted_at" IS NULL) AS "authors"
+        FROM (SELECT m."sender_id", m."kind", m."deleted_at" FROM "history"."messages" m
+               WHERE m."room_id" = q."room_id" AND m."seq" > q."after_seq" AND m."seq" <= q."seq"
+               ORDER BY m."seq" LIMIT $4) x
+    ) c
+   ORDER BY q."ord"`;
 
 interface MessageRow {
   id: string;
@@ -535,6 +553,31 @@ export class PostgresHistoryStore implements HistoryStore {
       roomId: row.summary_room_id,
       lastSeq: row.summary_last_seq === null ? 0 : Number(row.summary_last_seq),
       lastMessage: row.id ? toStored(row) : null,
+    }));
+  }
+
+  /*
+   * One prepared statement for the batch: per read a primary-key probe of room_sequences (the
+   * clamp) and a forward scan of (room_id, seq) over at most READ_SPAN_MAX + 1 rows, reading no
+   * content.
+   */
+  async readSpans(raw: ReadSpanQuery[]): Promise<ReadSpan[]> {
+    const spans = prepareReadSpans(raw);
+    if (spans.length === 0) return [];
+    const found = await queryPrepared<{ last_seq: string; n: string; authors: string[] | null }>(
+      this.dataSource,
+      'history_read_spans',
+      READ_SPANS_SQL,
+      [
+        spans.map((q) => q.roomId),
+        spans.map((q) => q.afterSeq),
+        spans.map((q) => q.seq),
+        HistoryLimits.READ_SPAN_MAX + 1,
+      ],
+    );
+    return found.map((row, i) => ({
+      upTo: Math.min(spans[i].seq, Number(row.last_seq)),
+      authors: Number(row.n) > HistoryLimits.READ_SPAN_MAX ? null : (row.authors ?? []),
     }));
   }
 
