@@ -607,6 +607,7 @@ export class MongoHistoryStore implements HistoryStore, OnApplicationShutdown {
       lastMessage: row.last[0] ? toStored(row.last[0]) : null,
     }));
   }
+
   /** Per read a find on { roomId, seq } over at most READ_SPAN_MAX + 1 documents, projected to sender and kind. */
   async readSpans(raw: ReadSpanQuery[]): Promise<ReadSpan[]> {
     const spans = prepareReadSpans(raw);
