@@ -897,7 +897,9 @@ function writeResults() {
   results.finishedAt = new Date().toISOString();
   summarise();
   fs.mkdirSync(resultsDir, { recursive: true });
-  const base = path.join(resultsDir, `${stamp}-${FILED_AS}`);
+  // Two short runs can start in the same minute: the second gets a suffix, never the first's name.
+  let base = path.join(resultsDir, `${stamp}-${FILED_AS}`);
+  for (let n = 2; fs.existsSync(`${base}.json`); n++) base = path.join(resultsDir, `${stamp}-${FILED_AS}-${n}`);
   fs.writeFileSync(`${base}.json`, JSON.stringify(results, null, 2) + '\n');
   fs.writeFileSync(`${base}.html`, renderHtml(results));
   fs.writeFileSync(`${base}.md`, renderMarkdown(results) + '\n');
