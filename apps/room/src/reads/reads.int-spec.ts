@@ -75,6 +75,34 @@ describe('read positions: writing in a room marks it read (real PostgreSQL + Rab
     expect(held[owner]).toBe(11);
   });
 
+  it('advances the reads of one turn with one statement; only the read that moved a position says so', async () => {
+    const { room, owner, admin, member } = await kit.cast('Read turn');
+    await repo().advance(room.id, admin, 6);
+    const { result, statements } = await kit.statementsDuring(() =>
+      Promise.all([
+        repo().advance(room.id, member, 3),
+        repo().advance(room.id, member, 5),
+        repo().advance(room.id, owner, 2),
+      ]),
+    );
+    expect(statements).toBe(1);
+    expect(result.map((r) => [r.position.lastReadSeq, r.advanced])).toEqual([
+      [5, false],
+      [5, true],
+      [2, true],
+    ]);
+    // Already further: not moved back, and told where they are.
+    const behind = await repo().advance(room.id, admin, 4);
+    expect([behind.position.lastReadSeq, behind.advanced]).toEqual([6, false]);
+    expect(await positions(owner, room.id)).toEqual({ [owner]: 2, [admin]: 6, [member]: 5 });
+    const mixed = await Promise.allSettled([
+      repo().advance('not-a-uuid', member, 9),
+      repo().advance(room.id, owner, 7),
+    ]);
+    expect(mixed.map((r) => r.status)).toEqual(['rejected', 'fulfilled']);
+    expect((await positions(owner, room.id))[owner]).toBe(7);
+  });
+
   it('a read’s receipt names the authors of what it covered, as the room’s gateways hear it', async () => {
     const { room, owner, admin, member } = await kit.cast('Receipts');
     const probe = await kit.probe(owner);

@@ -15,34 +15,31 @@ export class ReadsRepository {
   constructor(@InjectDataSource() private readonly ds: DataSource) {}
 
   /**
-   * Move a read position forward, never back, in one statement. Returns the row and whether it
-   * moved, so only real progress is announced.
+   * Move a read position forward, never back. Returns the row and whether this call moved it, so
+   * only real progress is announced. The reads of one turn share one prepared statement (the
+   * senders' one): a burst of reads, one statement each, held the pool's connections while the
+   * sends of the same moment waited for one.
    */
   async advance(
     roomId: string,
     userId: string,
     seq: number,
   ): Promise<{ position: ReadPositionEntity; advanced: boolean }> {
-    const moved = await queryPrepared<{ last_read_seq: string; updated_at: Date }>(
-      this.ds,
-      'room_reads_advance',
-      ADVANCE_SQL,
-      [[roomId], [userId], [seq]],
-    );
-    if (moved.length > 0) {
-      return {
-        position: {
-          roomId,
-          userId,
-          lastReadSeq: Number(moved[0].last_read_seq),
-          updatedAt: moved[0].updated_at,
-        },
-        advanced: true,
-      };
-    }
+    const moved = await this.reads.ask({ roomId, userId, seq });
+    // Moved by a higher read of the same turn: that one announces it.
+    if (moved) return { position: moved, advanced: moved.lastReadSeq === seq };
+    // Someone got there first (another device, a send).
     const current = await this.ds.getRepository(ReadPositionEntity).findOneByOrFail({ roomId, userId });
     return { position: current, advanced: false };
   }
+
+  private readonly reads = new TurnBatch<
+    { roomId: string; userId: string; seq: number },
+    ReadPositionEntity | undefined
+  >(async (asked) => {
+    const moved = await this.advanceNewest(asked);
+    return asked.map((a) => moved.get(positionKey(a)));
+  });
 
   /**
    * The sender of a message has read the room up to it (as in Slack or Discord: writing in a room
@@ -56,21 +53,47 @@ export class ReadsRepository {
 
   private readonly sent = new TurnBatch<{ roomId: string; userId: string; seq: number }, void>(
     async (asked) => {
-      const newest = new Map<string, { roomId: string; userId: string; seq: number }>();
-      for (const a of asked) {
-        const key = `${a.roomId.toLowerCase()}/${a.userId.toLowerCase()}`;
-        const held = newest.get(key);
-        if (!held || held.seq < a.seq) newest.set(key, a);
-      }
-      const rows = [...newest.values()];
-      await queryPrepared(this.ds, 'room_reads_advance', ADVANCE_SQL, [
-        rows.map((r) => r.roomId),
-        rows.map((r) => r.userId),
-        rows.map((r) => r.seq),
-      ]);
+      await this.advanceNewest(asked);
       return asked.map(() => undefined);
     },
   );
+
+  /**
+   * One statement for many advances; a (room, user) asked several times goes to the highest seq,
+   * as the statement takes each row once. Returns the rows that moved, by positionKey.
+   */
+  private async advanceNewest(
+    asked: Array<{ roomId: string; userId: string; seq: number }>,
+  ): Promise<Map<string, ReadPositionEntity>> {
+    const newest = new Map<string, { roomId: string; userId: string; seq: number }>();
+    for (const a of asked) {
+      const key = positionKey(a);
+      const held = newest.get(key);
+      if (!held || held.seq < a.seq) newest.set(key, a);
+    }
+    const rows = [...newest.values()];
+    const moved = await queryPrepared<{
+      room_id: string;
+      user_id: string;
+      last_read_seq: string;
+      updated_at: Date;
+    }>(this.ds, 'room_reads_advance', ADVANCE_SQL, [
+      rows.map((r) => r.roomId),
+      rows.map((r) => r.userId),
+      rows.map((r) => r.seq),
+    ]);
+    return new Map(
+      moved.map((m) => [
+        positionKey({ roomId: m.room_id, userId: m.user_id }),
+        {
+          roomId: m.room_id,
+          userId: m.user_id,
+          lastReadSeq: Number(m.last_read_seq),
+          updatedAt: m.updated_at,
+        },
+      ]),
+    );
+  }
 
   /**
    * A member's read position, or null for someone who is not a member: the guard and the
@@ -119,7 +142,11 @@ const ADVANCE_SQL = `
   ON CONFLICT ("room_id", "user_id") DO UPDATE
     SET "last_read_seq" = EXCLUDED."last_read_seq", "updated_at" = EXCLUDED."updated_at"
     WHERE rp."last_read_seq" < EXCLUDED."last_read_seq"
-  RETURNING rp."last_read_seq", rp."updated_at"`;
+  RETURNING rp."room_id", rp."user_id", rp."last_read_seq", rp."updated_at"`;
+
+function positionKey(p: { roomId: string; userId: string }): string {
+  return `${p.roomId.toLowerCase()}/${p.userId.toLowerCase()}`;
+}
 
 const MEMBER_POSITIONS_SQL = `
   SELECT q."ord", rp."last_read_seq", rp."updated_at"
