@@ -6,7 +6,6 @@ import {
   AppendMessageCommand,
   Commands,
   HistoryErrorCode,
-  HistoryLimits,
   MessageView,
   PageMessagesCommand,
   ReadSpanCommand,
@@ -24,6 +23,7 @@ import { AppException, uuidv7 } from '@app/common';
 import { AmqpConnection, CommandServer, RpcClient, decodeRoomFanout } from '@app/messaging';
 import { startRoomService } from '../../apps/room/src';
 import { createTestDatabase, createTestVhost, eventually, Isolated } from '../support/infra';
+import { readSpanOf } from '../support/read-span';
 import { connectRpc } from '../support/rpc';
 
 export const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
@@ -134,16 +134,11 @@ export class RoomKit {
     });
     server.register(Commands.HISTORY_READ_SPAN, async (p) => {
       const cmd = p as ReadSpanCommand;
-      const log = this.stored.filter((m) => m.roomId === cmd.roomId);
-      const upTo = Math.min(cmd.seq, log[log.length - 1]?.seq ?? 0);
-      const covered = log.filter((m) => m.seq > cmd.afterSeq && m.seq <= upTo);
-      if (covered.length > HistoryLimits.READ_SPAN_MAX) return { upTo, authors: null };
-      return {
-        upTo,
-        authors: [
-          ...new Set(covered.filter((m) => m.kind !== 'system' && !m.deletedAt).map((m) => m.senderId)),
-        ],
-      };
+      return readSpanOf(
+        this.stored.filter((m) => m.roomId === cmd.roomId),
+        cmd.afterSeq,
+        cmd.seq,
+      );
     });
     await server.start();
   }

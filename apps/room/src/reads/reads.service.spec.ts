@@ -1,16 +1,10 @@
-import {
-  Commands,
-  DomainEvent,
-  HistoryLimits,
-  MessageView,
-  ReadSpanCommand,
-  RoomErrorCode,
-} from '@app/contracts';
+import { Commands, DomainEvent, MessageView, ReadSpanCommand, RoomErrorCode } from '@app/contracts';
 import { AppException } from '@app/common';
 import { EventPublisher, RoomEventOptions, RpcClient } from '@app/messaging';
 import { RoomsService } from '../rooms/rooms.service';
 import { ReadsRepository } from './reads.repository';
 import { ReadsService } from './reads.service';
+import { readSpanOf } from '../../../../test/support/read-span';
 
 const ROOM = '0190f5c2-7c1a-7000-8000-0000000000aa';
 const [ANN, BOB, CAT, DAN, STRANGER, BROKEN] = ['a1', 'b1', 'c1', 'd1', 'e1', 'f1'].map(
@@ -63,11 +57,7 @@ function setUp(log: Array<Partial<MessageView> & { senderId: string }>) {
     request: async (type: string, cmd: ReadSpanCommand) => {
       expect(type).toBe(Commands.HISTORY_READ_SPAN);
       spans.push(cmd);
-      const upTo = Math.min(cmd.seq, messages.length);
-      const covered = messages.filter((m) => m.seq > cmd.afterSeq && m.seq <= upTo);
-      if (covered.length > HistoryLimits.READ_SPAN_MAX) return { upTo, authors: null };
-      const visible = covered.filter((m) => m.kind !== 'system' && !m.deletedAt);
-      return { upTo, authors: [...new Set(visible.map((m) => m.senderId))] };
+      return readSpanOf(messages, cmd.afterSeq, cmd.seq);
     },
   } as unknown as RpcClient;
   const events = {
