@@ -33,7 +33,7 @@ let pongs = 0;
 const closes = {}; // close code -> count (any close during a run is a failure signal)
 const otherFrames = {};
 let heartbeatTimer = null;
-// --w1-readers: each socket marks its rooms read as the web client does (see below).
+// --readers: each socket marks its rooms read as the web client does (see below).
 let readers = false;
 let readsSent = 0;
 let readIntervalMs = 2000;
