@@ -33,6 +33,16 @@ describe('HistoryConfig: chat-log settings', () => {
     expect(config.HISTORY_RETENTION_INTERVAL_SECONDS).toBe(3600);
   });
 
+  it('merges the search index every second unless told otherwise, 0 turning it off', () => {
+    expect(loadConfig(HistoryConfig, {}).HISTORY_SEARCH_MERGE_INTERVAL_MS).toBe(1000);
+    expect(
+      loadConfig(HistoryConfig, { HISTORY_SEARCH_MERGE_INTERVAL_MS: '0' }).HISTORY_SEARCH_MERGE_INTERVAL_MS,
+    ).toBe(0);
+    expect(() => loadConfig(HistoryConfig, { HISTORY_SEARCH_MERGE_INTERVAL_MS: '-1' })).toThrow(
+      ConfigValidationError,
+    );
+  });
+
   it('takes fractional retention days and refuses negative ones', () => {
     expect(loadConfig(HistoryConfig, { HISTORY_RETENTION_DAYS: '0.5' }).HISTORY_RETENTION_DAYS).toBe(0.5);
     expect(() => loadConfig(HistoryConfig, { HISTORY_RETENTION_DAYS: '-1' })).toThrow(ConfigValidationError);

@@ -28,6 +28,12 @@ export class HistoryConfig extends BaseConfig {
   /** Rows deleted per statement during retention. */
   @IsInt() @Min(1) @Max(1_000_000) HISTORY_RETENTION_BATCH: number = 5000;
 
+  /**
+   * How often each instance folds new messages into the search index (PostgreSQL), apart from
+   * appends; 0 leaves it to the appends that fill the index's pending list and to autovacuum.
+   */
+  @IsInt() @Min(0) @Max(600_000) HISTORY_SEARCH_MERGE_INTERVAL_MS: number = 1000;
+
   get usesMongo(): boolean {
     return this.MONGO_URL !== '';
   }

@@ -5,6 +5,7 @@ import { HistoryStoreHealth } from './history-store.health';
 import { MessagesHandler } from './messages.handler';
 import { MessagesService } from './messages.service';
 import { RetentionScheduler } from './retention.scheduler';
+import { SearchMergeScheduler } from './search-merge.scheduler';
 import { HISTORY_STORE } from './store/history-store';
 import { MongoHistoryStore } from './store/mongo-history.store';
 import {
@@ -44,6 +45,7 @@ export class MessagesModule {
         MessagesHandler,
         HistoryStoreHealth,
         RetentionScheduler,
+        SearchMergeScheduler,
       ],
     };
   }

@@ -53,6 +53,7 @@ class StubStore implements HistoryStore {
   getRetention = jest.fn(async () => null);
   setRetention = jest.fn(async () => undefined);
   purgeExpired = jest.fn(async () => ({ ran: true, deleted: 0 }));
+  mergeSearchIndex = jest.fn(async () => 0);
   latestSeq = jest.fn(async () => 7);
   ping = jest.fn(async () => true);
 }

@@ -1203,6 +1203,19 @@ export function describeHistoryStoreContract(name: string, factory: () => Promis
           expect(await find(q)).toEqual([]);
       });
 
+      it('finds new messages before and after they are merged into the index, and merges only what is new', async () => {
+        const meeting = ['회의록 공유드려요', '오늘 회의는 3시입니다'];
+        expect(await find('회의')).toEqual(meeting);
+        const added = (await store.append(input({ roomId: ko, content: '회의 끝났어요 👋' }))).message;
+        expect(await find('회의')).toEqual(['회의 끝났어요 👋', ...meeting]);
+        expect(await store.mergeSearchIndex()).toBeGreaterThanOrEqual(0);
+        expect(await find('회의')).toEqual(['회의 끝났어요 👋', ...meeting]);
+        expect(await find('끝났어')).toEqual(['회의 끝났어요 👋']);
+        expect(await store.mergeSearchIndex()).toBe(0);
+        await store.delete({ roomId: ko, messageId: added.id, actorId: added.senderId, moderator: false });
+        expect(await find('회의')).toEqual(meeting);
+      });
+
       it('looks only in the rooms given', async () => {
         expect(await find('안녕하세요', [other])).toEqual(['안녕하세요 다른 방']);
         expect(await find('hello', [ko])).toEqual([]);

@@ -244,6 +244,11 @@ export interface HistoryStore {
   setRetention(roomId: string, days: number | null): Promise<void>;
   /** Really delete what the retention policies expire; one instance at a time. */
   purgeExpired(input: PurgeInput): Promise<PurgeResult>;
+  /**
+   * Fold what the search index took in since the last call into the index proper, apart from
+   * appends; how many pages that merged (0: nothing to do, or a store whose index needs no merge).
+   */
+  mergeSearchIndex(): Promise<number>;
   /** 0 for a room with no messages. */
   latestSeq(roomId: string): Promise<number>;
   ping(): Promise<boolean>;

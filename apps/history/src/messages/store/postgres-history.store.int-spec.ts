@@ -67,7 +67,7 @@ describe('PostgreSQL history schema', () => {
     expect(def('messages_sender_client_msg_key')).toContain('(sender_id, client_msg_id)');
     expect(def('messages_room_created_idx')).toContain('(room_id, created_at, seq)');
     expect(def('messages_search_idx')).toMatch(
-      /USING gin \(room_id, content .*gin_trgm_ops\) WITH \(gin_pending_list_limit='256'\) WHERE \(deleted_at IS NULL\)/,
+      /USING gin \(room_id, content .*gin_trgm_ops\) WITH \(gin_pending_list_limit='16384'\) WHERE \(deleted_at IS NULL\)/,
     );
   });
 
@@ -78,6 +78,8 @@ describe('PostgreSQL history schema', () => {
           `SELECT reloptions FROM pg_class WHERE oid = '"history"."messages_search_idx"'::regclass`,
         )) as Array<{ reloptions: string[] | null }>
       )[0].reloptions;
+    expect(await searchIndexOptions()).toEqual(['gin_pending_list_limit=16384']);
+    await ds.undoLastMigration({ transaction: 'each' });
     expect(await searchIndexOptions()).toEqual(['gin_pending_list_limit=256']);
     await ds.undoLastMigration({ transaction: 'each' });
     expect(await searchIndexOptions()).toBeNull();
@@ -104,8 +106,9 @@ describe('PostgreSQL history schema', () => {
       'HistoryChatLog1732500000000',
       'MessageEffects1732600000000',
       'SearchIndexPendingList1732700000000',
+      'SearchIndexMergedApart1732800000000',
     ]);
-    expect(await searchIndexOptions()).toEqual(['gin_pending_list_limit=256']);
+    expect(await searchIndexOptions()).toEqual(['gin_pending_list_limit=16384']);
     await expect(
       new PostgresHistoryStore(ds).latestSeq('0190f5c2-7c1a-7000-8000-000000000001'),
     ).resolves.toBe(0);
@@ -199,6 +202,66 @@ describe('PostgreSQL history schema', () => {
       // room_id and the trigrams are both conditions of the one GIN scan.
       expect(one).toMatch(/Bitmap Index Scan on messages_search_idx[^\n]*\n\s+Index Cond: \(\(room_id = /);
     });
+  });
+});
+
+describe('PostgreSQL store: the search index merged apart from appends', () => {
+  let db: Isolated;
+  let ds: DataSource;
+  const roomId = '0190f5c2-7c1a-7000-8000-00000000a11a';
+  const append = (store: PostgresHistoryStore, from: number, n: number) =>
+    Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        store.append({
+          roomId,
+          senderId: '0190f5c2-7c1a-7000-8000-00000000beef',
+          clientMsgId: `s-${from + i}`,
+          kind: 'text',
+          content: `메시지 ${from + i}: the quick brown fox jumps over the lazy dog 안녕하세요 👋`,
+        }),
+      ),
+    );
+  const pendingPagesLeft = async () =>
+    Number(
+      (
+        (await ds.query(
+          `SELECT gin_clean_pending_list('"history"."messages_search_idx"'::regclass) AS "pages"`,
+        )) as Array<{ pages: string }>
+      )[0].pages,
+    );
+
+  beforeAll(async () => {
+    db = await createTestDatabase('hc_history_search_merge');
+    ds = await openDatabase(db);
+  });
+
+  afterAll(async () => {
+    await ds?.destroy();
+    await db?.drop();
+  });
+
+  it('leaves new messages in the pending list for the merge, which empties it, and finds them all along', async () => {
+    const store = new PostgresHistoryStore(ds);
+    await append(store, 0, 300);
+    const search = async (query: string) =>
+      (await store.search({ rooms: [{ roomId }], query, limit: 5 })).messages.map((m) => m.content);
+    expect(await search('메시지 123:')).toEqual([
+      '메시지 123: the quick brown fox jumps over the lazy dog 안녕하세요 👋',
+    ]);
+    expect(await store.mergeSearchIndex()).toBeGreaterThan(0);
+    expect(await pendingPagesLeft()).toBe(0);
+    expect(await search('메시지 123:')).toEqual([
+      '메시지 123: the quick brown fox jumps over the lazy dog 안녕하세요 👋',
+    ]);
+    expect(await store.mergeSearchIndex()).toBe(0);
+  });
+
+  it('lets several instances merge at once: one does the work, none fails', async () => {
+    const [a, b] = [new PostgresHistoryStore(ds), new PostgresHistoryStore(ds)];
+    await Promise.all([append(a, 1000, 150), append(b, 2000, 150)]);
+    const merged = await Promise.all([a.mergeSearchIndex(), b.mergeSearchIndex()]);
+    expect(merged[0] + merged[1]).toBeGreaterThan(0);
+    expect(await pendingPagesLeft()).toBe(0);
   });
 });
 

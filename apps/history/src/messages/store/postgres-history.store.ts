@@ -10,6 +10,7 @@ import { HistoryInit1732400000000 } from '../../migrations/1732400000000-History
 import { HistoryChatLog1732500000000 } from '../../migrations/1732500000000-HistoryChatLog';
 import { MessageEffects1732600000000 } from '../../migrations/1732600000000-MessageEffects';
 import { SearchIndexPendingList1732700000000 } from '../../migrations/1732700000000-SearchIndexPendingList';
+import { SearchIndexMergedApart1732800000000 } from '../../migrations/1732800000000-SearchIndexMergedApart';
 import {
   AppendInput,
   AppendResult,
@@ -66,6 +67,7 @@ export const HISTORY_MIGRATIONS = [
   HistoryChatLog1732500000000,
   MessageEffects1732600000000,
   SearchIndexPendingList1732700000000,
+  SearchIndexMergedApart1732800000000,
 ];
 
 const CLIENT_KEY_CONSTRAINT = 'messages_sender_client_msg_key';
@@ -267,6 +269,8 @@ export class PostgresHistoryStore implements HistoryStore {
   private readonly logger = new Logger(PostgresHistoryStore.name);
   private readonly appendQueue: QueuedAppend[] = [];
   private appendFlushScheduled = false;
+  /** Whether this instance appended since its last search merge; an idle one asks nothing. */
+  private appendedSinceMerge = false;
 
   constructor(private readonly dataSource: DataSource) {}
 
@@ -280,6 +284,7 @@ export class PostgresHistoryStore implements HistoryStore {
    */
   async append(raw: AppendInput): Promise<AppendResult> {
     const input = prepareAppend(raw);
+    this.appendedSinceMerge = true;
     if (input.replyToId) return this.appendOne(input);
     return new Promise<AppendResult>((resolve, reject) => {
       this.appendQueue.push({ input, resolve, reject });
@@ -716,6 +721,29 @@ export class PostgresHistoryStore implements HistoryStore {
       [prepareRoomId(roomId)],
     );
     return row ? Number(row.last_seq) : 0;
+  }
+
+  /**
+   * New messages enter the search index's pending list (GIN fastupdate), which every search
+   * scans in full; this merges the list into the index proper. Done here, apart from appends,
+   * rather than inside whichever append fills the list: a merge of a second's messages costs less
+   * per message than merges of 256 kB, and no room's appends wait for it. Several instances may
+   * call it at once: PostgreSQL lets one merge and the others then find the list empty.
+   */
+  async mergeSearchIndex(): Promise<number> {
+    if (!this.appendedSinceMerge) return 0;
+    this.appendedSinceMerge = false;
+    try {
+      const [row] = await rows<{ pages: string }>(
+        this.dataSource,
+        `SELECT gin_clean_pending_list('"history"."messages_search_idx"'::regclass) AS "pages"`,
+        [],
+      );
+      return Number(row.pages);
+    } catch (err) {
+      this.appendedSinceMerge = true;
+      throw err;
+    }
   }
 
   async ping(): Promise<boolean> {
