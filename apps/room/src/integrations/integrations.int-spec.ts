@@ -77,4 +77,45 @@ describe('room service: integrations in rooms (real PostgreSQL + RabbitMQ)', () 
     await kit.rpc.request(Commands.ROOM_INTEGRATION_REMOVE, integration);
     expect(await send('after')).toBe(false);
   });
+
+  it('puts a read receipt on the integrations’ exchange only while the room has a bot', async () => {
+    const { room, owner, member } = await kit.cast('Receipts for bots');
+    const ch = await kit.client.amqp.createChannel();
+    const { queue } = await ch.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+    await ch.bindQueue(queue, Exchanges.ROOM_EVENTS, `room.${room.id}.user.*`);
+    const heard: string[] = [];
+    await ch.consume(queue, (m) => m && heard.push(JSON.parse(m.content.toString('utf8')).type), {
+      noAck: true,
+    });
+    /** Everything of the room routed before this marker has arrived once the marker has. */
+    const receiptsHeard = async () => {
+      await kit.client.amqp.publish(Exchanges.ROOM_EVENTS, RoutingKeys.roomEvent(room.id, owner), {
+        type: MARKER,
+      });
+      await eventually(() => heard.includes(MARKER));
+      return heard.filter((type) => type === 'room.member.read').length;
+    };
+    const sendAndRead = async (content: string) => {
+      heard.length = 0;
+      const sent = await kit.rpc.request(Commands.MESSAGE_SEND, {
+        actorId: owner,
+        roomId: room.id,
+        clientMsgId: uuidv7(),
+        kind: 'text',
+        content,
+      });
+      await kit.rpc.request(Commands.READ_MARK, { actorId: member, roomId: room.id, seq: sent.message.seq });
+    };
+    const integration = { actorId: owner, roomId: room.id, integrationId: uuidv7() };
+
+    await sendAndRead('no bot yet');
+    expect(await receiptsHeard()).toBe(0);
+    await kit.rpc.request(Commands.ROOM_INTEGRATION_ADD, { ...integration, integrationName: 'Helper' });
+    await sendAndRead('a bot listens');
+    expect(await receiptsHeard()).toBe(1);
+    await kit.rpc.request(Commands.ROOM_INTEGRATION_REMOVE, integration);
+    await sendAndRead('gone again');
+    expect(await receiptsHeard()).toBe(0);
+    await ch.close();
+  });
 });

@@ -8,6 +8,8 @@ import { ReadPositionEntity } from './entities/read-position.entity';
 export interface MemberPosition {
   lastReadSeq: number;
   updatedAt: Date | null;
+  /** Whether a bot is in the room: only then does anyone hear its events on `happychat.room.events`. */
+  roomHasIntegrations: boolean;
 }
 
 @Injectable()
@@ -110,6 +112,7 @@ export class ReadsRepository {
         ord: string;
         last_read_seq: string | null;
         updated_at: Date | null;
+        room_has_integrations: boolean;
       }>(this.ds, 'room_reads_member_positions', MEMBER_POSITIONS_SQL, [
         asked.map((a) => a.roomId),
         asked.map((a) => a.userId),
@@ -119,6 +122,7 @@ export class ReadsRepository {
         found[Number(r.ord) - 1] = {
           lastReadSeq: r.last_read_seq === null ? 0 : Number(r.last_read_seq),
           updatedAt: r.updated_at,
+          roomHasIntegrations: r.room_has_integrations,
         };
       return found;
     },
@@ -149,7 +153,9 @@ function positionKey(p: { roomId: string; userId: string }): string {
 }
 
 const MEMBER_POSITIONS_SQL = `
-  SELECT q."ord", rp."last_read_seq", rp."updated_at"
+  SELECT q."ord", rp."last_read_seq", rp."updated_at",
+         EXISTS (SELECT 1 FROM "room"."memberships" b
+                  WHERE b."room_id" = q."room_id" AND b."bot") AS "room_has_integrations"
     FROM unnest($1::uuid[], $2::uuid[]) WITH ORDINALITY AS q ("room_id", "user_id", "ord")
     JOIN "room"."memberships" m ON m."room_id" = q."room_id" AND m."user_id" = q."user_id"
     LEFT JOIN "room"."read_positions" rp ON rp."room_id" = q."room_id" AND rp."user_id" = q."user_id"`;

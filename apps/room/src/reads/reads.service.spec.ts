@@ -7,12 +7,12 @@ import { ReadsService } from './reads.service';
 import { readSpanOf } from '../../../../test/support/read-span';
 
 const ROOM = '0190f5c2-7c1a-7000-8000-0000000000aa';
-const [ANN, BOB, CAT, DAN, STRANGER, BROKEN] = ['a1', 'b1', 'c1', 'd1', 'e1', 'f1'].map(
+const [ANN, BOB, CAT, DAN, STRANGER, BROKEN, NEWCOMER] = ['a1', 'b1', 'c1', 'd1', 'e1', 'f1', 'f2'].map(
   (s) => `0190f5c2-7c1a-7000-8000-0000000000${s}`,
 );
 
 /** A room's log as history would cover a read of it, and the read positions as the repository holds them. */
-function setUp(log: Array<Partial<MessageView> & { senderId: string }>) {
+function setUp(log: Array<Partial<MessageView> & { senderId: string }>, { bot = false } = {}) {
   const messages: MessageView[] = log.map((m, i) => ({
     id: `m${i + 1}`,
     roomId: ROOM,
@@ -29,11 +29,12 @@ function setUp(log: Array<Partial<MessageView> & { senderId: string }>) {
 
   const repo = {
     memberPosition: async (_roomId: string, userId: string) => {
-      if (userId === STRANGER) return null;
+      // A newcomer's membership is not visible to this lookup yet (they joined a moment ago).
+      if (userId === STRANGER || userId === NEWCOMER) return null;
       const seq = positions.get(userId);
       return seq === undefined
-        ? { lastReadSeq: 0, updatedAt: null }
-        : { lastReadSeq: seq, updatedAt: new Date(1) };
+        ? { lastReadSeq: 0, updatedAt: null, roomHasIntegrations: bot }
+        : { lastReadSeq: seq, updatedAt: new Date(1), roomHasIntegrations: bot };
     },
     advanceForSender: async (_roomId: string, userId: string, seq: number) => {
       if (userId === BROKEN) throw new Error('connection terminated');
@@ -49,7 +50,8 @@ function setUp(log: Array<Partial<MessageView> & { senderId: string }>) {
     },
   } as unknown as ReadsRepository;
   const rooms = {
-    requireMember: async () => {
+    requireMember: async (userId: string) => {
+      if (userId === NEWCOMER) return;
       throw new AppException(RoomErrorCode.FORBIDDEN, 'Not a member of this room');
     },
   } as unknown as RoomsService;
@@ -99,6 +101,16 @@ describe('ReadsService.mark: the receipt goes to the authors of what the read co
     expect(event).toMatchObject({ type: 'room.member.read', userId: BOB, lastReadSeq: 7 });
     expect(new Set((event as { audience?: string[] }).audience)).toEqual(new Set([CAT, DAN]));
     expect(options?.gateways).toBe(true);
+    expect(options?.integrations).toBe(false);
+  });
+
+  it('goes to integrations too when a bot is in the room, or when the room is not known to have none', async () => {
+    const withBot = setUp([{ senderId: ANN }], { bot: true });
+    await withBot.service.mark(BOB, ROOM, 1);
+    expect(withBot.receipt().options?.integrations).toBe(true);
+    const justJoined = setUp([{ senderId: ANN }]);
+    await justJoined.service.mark(NEWCOMER, ROOM, 1);
+    expect(justJoined.receipt().options?.integrations).toBe(true);
   });
 
   it('never goes past the newest message, and the covered part only counts up to where the read stops', async () => {
@@ -110,12 +122,15 @@ describe('ReadsService.mark: the receipt goes to the authors of what the read co
   });
 
   it('tells nobody connected when the read covered nothing of anyone else’s (integrations still hear it)', async () => {
-    const { service, positions, receipt } = setUp([{ senderId: ANN }, { senderId: ANN, kind: 'system' }]);
+    const { service, positions, receipt } = setUp([{ senderId: ANN }, { senderId: ANN, kind: 'system' }], {
+      bot: true,
+    });
     positions.set(ANN, 1);
     await service.mark(ANN, ROOM, 2);
     const { event, options } = receipt();
     expect((event as { audience?: string[] }).audience).toEqual([]);
     expect(options?.gateways).toBe(false);
+    expect(options?.integrations).toBe(true);
   });
 
   it('a read of more than READ_SPAN_MAX messages tells the whole room, clamped by the newest message', async () => {

@@ -64,7 +64,11 @@ export class ReadsService {
             ...base,
             eventId: uuidv7(),
           },
-          { gateways: audience === undefined || audience.length > 0 },
+          {
+            gateways: audience === undefined || audience.length > 0,
+            // Receipts come in waves; in a room without a bot, nobody hears the topic exchange.
+            integrations: held?.roomHasIntegrations !== false,
+          },
         ),
       ]);
     }
