@@ -726,9 +726,9 @@ export class PostgresHistoryStore implements HistoryStore {
   /**
    * New messages enter the search index's pending list (GIN fastupdate), which every search
    * scans in full; this merges the list into the index proper. Done here, apart from appends,
-   * rather than inside whichever append fills the list: a merge of a second's messages costs less
-   * per message than merges of 256 kB, and no room's appends wait for it. Several instances may
-   * call it at once: PostgreSQL lets one merge and the others then find the list empty.
+   * rather than inside whichever append fills the list: it costs about the CPU that merges of
+   * 256 kB cost inside appends, but no append holds its rooms' sequence locks through it. Several
+   * instances may call it at once: PostgreSQL lets one merge and the others then find it empty.
    */
   async mergeSearchIndex(): Promise<number> {
     if (!this.appendedSinceMerge) return 0;
